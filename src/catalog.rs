@@ -1,0 +1,416 @@
+//! API knowledge that the rules use, loaded from `rules/catalog/*.toml` (compiled in) and
+//! extended from user config: which calls are external, how each one takes its timeout,
+//! and what the library does when none is given.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use crate::facts::Lang;
+use crate::versions::{Pins, Version, VersionReq};
+
+/// The catalog files shipped in the binary.
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "rules/catalog/python-timeouts.toml",
+        include_str!("../rules/catalog/python-timeouts.toml"),
+    ),
+    (
+        "rules/catalog/rust-timeouts.toml",
+        include_str!("../rules/catalog/rust-timeouts.toml"),
+    ),
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+impl Default for OneOrMany {
+    fn default() -> Self {
+        OneOrMany::Many(Vec::new())
+    }
+}
+
+/// What a library does when the caller gives no timeout.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum DefaultTimeout {
+    /// A finite number of seconds.
+    Seconds(f64),
+    Named(NamedDefault),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NamedDefault {
+    /// Waits forever.
+    None,
+    /// Bounds the connection only; reads wait forever.
+    ConnectOnly,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unit {
+    #[default]
+    S,
+    Ms,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionedDefault {
+    /// `">=8.1"`, `"<3"`, `">=2, <3"`.
+    pub range: String,
+    pub default: Option<DefaultTimeout>,
+    #[serde(default)]
+    pub long_default: bool,
+    /// Replaces the entry's fix for these versions.
+    pub fix: Option<String>,
+}
+
+/// An external call and how it is bounded.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallSpec {
+    pub lang: Lang,
+    pub call: OneOrMany,
+    /// The PyPI or crates.io package whose pinned version selects the default.
+    pub package: Option<String>,
+    /// What the call does, for messages: "HTTP request", "database connection".
+    pub what: String,
+    /// Keyword arguments (Python) or builder methods (Rust) that bound the whole call.
+    #[serde(default)]
+    pub timeout: OneOrMany,
+    /// Parameters that bound only part of it (the connection).
+    #[serde(default)]
+    pub partial: Vec<String>,
+    /// Zero-based positional index of the timeout parameter.
+    pub position: Option<usize>,
+    #[serde(default)]
+    pub unit: Unit,
+    /// The behaviour with no timeout; absent means the rule has nothing to say when it is missing.
+    pub default: Option<DefaultTimeout>,
+    /// The default is finite but far too long (RES103 even when nobody chose it).
+    #[serde(default)]
+    pub long_default: bool,
+    #[serde(default)]
+    pub versions: Vec<VersionedDefault>,
+    /// What the unpinned default above assumes, for messages: "redis-py < 8.1".
+    pub assumes: Option<String>,
+    /// Rust builders: only a chain that ends in one of these is judged (a builder passed on
+    /// elsewhere may be finished with a timeout there).
+    #[serde(default)]
+    pub finish: Vec<String>,
+    /// A string argument (DSN, URL) containing this text carries the timeout.
+    pub dsn_key: Option<String>,
+    /// The timeout parameter takes `(connect, read)` tuples.
+    #[serde(default)]
+    pub tuple: bool,
+    /// Calls under `asyncio.wait_for`/`tokio::time::timeout` are bounded (default true).
+    #[serde(default = "yes")]
+    pub deadline_bounds: bool,
+    pub fix: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// An object type whose methods are external calls, and how it is created and configured.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeSpec {
+    pub lang: Lang,
+    pub name: String,
+    #[serde(default)]
+    pub constructors: Vec<String>,
+    /// Attributes that look like they set a timeout and do nothing: requests' `session.timeout`.
+    #[serde(default)]
+    pub ignored_attrs: Vec<String>,
+    /// Methods or attributes through which a wrapper may add a timeout to every call
+    /// (`session.mount(prefix, TimeoutAdapter())`, `session.request = partial(...)`).
+    #[serde(default)]
+    pub configured_by: Vec<String>,
+    /// Values given to `configured_by` that add no timeout (the stock adapter).
+    #[serde(default)]
+    pub stock: Vec<String>,
+    /// Methods that set the object's own timeout: `sock.settimeout(5)`.
+    #[serde(default)]
+    pub timeout_setters: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PartRole {
+    /// Sets every part at once (httpx `Timeout(10)`).
+    All,
+    /// Bounds the whole operation.
+    Total,
+    Connect,
+    Read,
+    /// Counted for nothing (pool, write).
+    Other,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartSpec {
+    pub name: String,
+    pub position: Option<usize>,
+    pub role: PartRole,
+    pub default: Option<DefaultTimeout>,
+}
+
+/// A value object that carries a timeout: `httpx.Timeout`, `aiohttp.ClientTimeout`, botocore `Config`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeoutObjectSpec {
+    pub lang: Lang,
+    pub call: OneOrMany,
+    #[serde(default)]
+    pub unit: Unit,
+    pub parts: Vec<PartSpec>,
+}
+
+/// A call that puts a deadline on what runs inside it: `asyncio.wait_for`, `tokio::time::timeout`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineSpec {
+    pub lang: Lang,
+    pub call: OneOrMany,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogFile {
+    #[serde(default)]
+    pub calls: Vec<CallSpec>,
+    #[serde(default)]
+    pub types: Vec<TypeSpec>,
+    #[serde(default)]
+    pub timeout_objects: Vec<TimeoutObjectSpec>,
+    #[serde(default)]
+    pub deadlines: Vec<DeadlineSpec>,
+}
+
+/// The merged catalog, indexed by qualified name.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    calls: HashMap<(Lang, String), usize>,
+    pub call_specs: Vec<CallSpec>,
+    types: HashMap<(Lang, String), TypeSpec>,
+    constructors: HashMap<(Lang, String), String>,
+    /// Constructors given as globs (`*_pb2_grpc.*Stub`), tried when no exact one matches.
+    constructor_globs: Vec<(Lang, String, String)>,
+    timeout_objects: HashMap<(Lang, String), TimeoutObjectSpec>,
+    deadlines: HashMap<(Lang, String), ()>,
+    /// A stable digest of everything loaded, for the facts cache key.
+    pub digest: u64,
+}
+
+impl Catalog {
+    /// The built-in catalog; the shipped files are checked by tests, so a failure here is a bug.
+    pub fn builtin() -> Catalog {
+        let mut catalog = Catalog::default();
+        for (name, text) in BUILTIN {
+            let file: CatalogFile = toml::from_str(text)
+                .unwrap_or_else(|e| panic!("built-in catalog {name} is invalid: {e}"));
+            catalog.add(file, text);
+        }
+        catalog
+    }
+
+    /// Adds entries; later entries for the same name replace earlier ones, so user config wins.
+    pub fn add(&mut self, file: CatalogFile, source_text: &str) {
+        self.digest = xxhash_rust::xxh3::xxh3_64_with_seed(source_text.as_bytes(), self.digest);
+        for spec in file.calls {
+            let index = self.call_specs.len();
+            for name in spec.call.to_vec() {
+                self.calls.insert((spec.lang, name), index);
+            }
+            self.call_specs.push(spec);
+        }
+        for ty in file.types {
+            for ctor in &ty.constructors {
+                if ctor.contains('*') {
+                    self.constructor_globs.push((ty.lang, ctor.clone(), ty.name.clone()));
+                } else {
+                    self.constructors.insert((ty.lang, ctor.clone()), ty.name.clone());
+                }
+            }
+            self.types.insert((ty.lang, ty.name.clone()), ty);
+        }
+        for obj in file.timeout_objects {
+            for name in obj.call.to_vec() {
+                self.timeout_objects.insert((obj.lang, name), obj.clone());
+            }
+        }
+        for d in file.deadlines {
+            for name in d.call.to_vec() {
+                self.deadlines.insert((d.lang, name), ());
+            }
+        }
+    }
+
+    /// The spec of a call: an exact entry, or `<type>.*` for any method of a catalogued type.
+    pub fn call(&self, lang: Lang, callee: &str) -> Option<&CallSpec> {
+        let exact = self.calls.get(&(lang, callee.to_string()));
+        let index = match exact {
+            Some(i) => *i,
+            None => {
+                let sep = if lang == Lang::Rust { "::" } else { "." };
+                let (ty, _) = callee.rsplit_once(sep)?;
+                *self.calls.get(&(lang, format!("{ty}{sep}*")))?
+            }
+        };
+        Some(&self.call_specs[index])
+    }
+
+    pub fn is_external(&self, lang: Lang, callee: &str) -> bool {
+        self.call(lang, callee).is_some()
+    }
+
+    /// The type that a constructor call returns, if the catalog knows it.
+    pub fn constructed_type(&self, lang: Lang, callee: &str) -> Option<&str> {
+        if let Some(ty) = self.constructors.get(&(lang, callee.to_string())) {
+            return Some(ty);
+        }
+        if let Some((_, _, ty)) = self
+            .constructor_globs
+            .iter()
+            .find(|(l, glob, _)| *l == lang && glob_match(glob, callee))
+        {
+            return Some(ty);
+        }
+        // Rust: `redis::Client::open(..)` returns a `redis::Client` when the type is known.
+        if lang == Lang::Rust {
+            let (ty, _) = callee.rsplit_once("::")?;
+            return self.types.get(&(lang, ty.to_string())).map(|t| t.name.as_str());
+        }
+        None
+    }
+
+    pub fn type_spec(&self, lang: Lang, name: &str) -> Option<&TypeSpec> {
+        self.types.get(&(lang, name.to_string()))
+    }
+
+    pub fn knows_type(&self, lang: Lang, name: &str) -> bool {
+        self.types.contains_key(&(lang, name.to_string()))
+    }
+
+    pub fn timeout_object(&self, lang: Lang, callee: &str) -> Option<&TimeoutObjectSpec> {
+        self.timeout_objects.get(&(lang, callee.to_string()))
+    }
+
+    pub fn is_deadline(&self, lang: Lang, callee: &str) -> bool {
+        self.deadlines.contains_key(&(lang, callee.to_string()))
+    }
+}
+
+/// The default that applies to a call given the project's pinned versions.
+pub struct EffectiveDefault<'a> {
+    pub default: Option<DefaultTimeout>,
+    pub long_default: bool,
+    pub fix: &'a str,
+    /// Set when no version is pinned and the unsafe default was assumed: what was assumed.
+    pub assumed: Option<&'a str>,
+    pub version: Option<Version>,
+}
+
+impl CallSpec {
+    pub fn timeout_params(&self) -> Vec<String> {
+        self.timeout.to_vec()
+    }
+
+    pub fn effective_default(&self, pins: &Pins) -> EffectiveDefault<'_> {
+        let base = EffectiveDefault {
+            default: self.default,
+            long_default: self.long_default,
+            fix: &self.fix,
+            assumed: None,
+            version: None,
+        };
+        if self.versions.is_empty() {
+            return base;
+        }
+        let Some(package) = &self.package else {
+            return base;
+        };
+        let Some(version) = pins.get(package) else {
+            return EffectiveDefault {
+                assumed: self.assumes.as_deref(),
+                ..base
+            };
+        };
+        for v in &self.versions {
+            if VersionReq::parse(&v.range).is_some_and(|req| req.matches(&version)) {
+                return EffectiveDefault {
+                    default: v.default,
+                    long_default: v.long_default,
+                    fix: v.fix.as_deref().unwrap_or(&self.fix),
+                    assumed: None,
+                    version: Some(version),
+                };
+            }
+        }
+        EffectiveDefault {
+            version: Some(version),
+            ..base
+        }
+    }
+}
+
+/// `*` matches any run of characters; everything else matches itself.
+fn glob_match(glob: &str, text: &str) -> bool {
+    let mut pieces = glob.split('*');
+    let first = pieces.next().unwrap_or("");
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let pieces: Vec<&str> = pieces.collect();
+    for (i, piece) in pieces.iter().enumerate() {
+        if i + 1 == pieces.len() {
+            return rest.ends_with(piece);
+        }
+        match rest.find(piece) {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_catalog_loads_and_resolves_methods_of_types() {
+        let c = Catalog::builtin();
+        assert!(c.call(Lang::Python, "requests.get").is_some());
+        assert_eq!(c.constructed_type(Lang::Python, "api_pb2_grpc.GreeterStub"), Some("grpc.Stub"));
+        assert!(c.call(Lang::Python, "grpc.Stub.SayHello").is_some());
+        assert_eq!(c.constructed_type(Lang::Rust, "redis::Client::open"), Some("redis::Client"));
+        assert!(c.constructed_type(Lang::Python, "api_pb2.Greeter").is_none());
+    }
+
+    #[test]
+    fn globs_match_whole_names() {
+        assert!(glob_match("*_pb2_grpc.*Stub", "a.b_pb2_grpc.FooStub"));
+        assert!(!glob_match("*_pb2_grpc.*Stub", "a.b_pb2_grpc.FooStubs"));
+        assert!(glob_match("x", "x"));
+    }
+}

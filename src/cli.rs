@@ -1,0 +1,96 @@
+//! The command line (clap derive). Validation and merging with config happen in `lib.rs`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::Format;
+
+#[derive(Debug, Parser)]
+#[command(name = "resilint", version, about = "Audits Python and Rust code for resilience and observability")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and folders (default: the current folder).
+    Check(CheckArgs),
+    /// List every rule.
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Explain one rule, with bad and good examples.
+    Rule {
+        /// A rule ID, such as RES101.
+        id: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to scan.
+    pub paths: Vec<PathBuf>,
+    /// What goes to standard output.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Also write a report to a file, as FORMAT=PATH (repeatable; written atomically).
+    #[arg(long, value_name = "FORMAT=PATH")]
+    pub output: Vec<String>,
+    /// Rule IDs or prefixes to run (RES1, RES101, OBS, ALL); replaces the config's `select`.
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Rule IDs or prefixes to skip; added to the config's `ignore`.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Use this config file instead of looking upward from the scanned path.
+    #[arg(long, conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Use no config file.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Exit 1 when a finding at or above this severity remains.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Also audit test code (skipped by default: it is not service code).
+    #[arg(long)]
+    pub include_tests: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// Glob of paths to leave out (repeatable), relative to the scan root.
+    #[arg(long)]
+    pub exclude: Vec<String>,
+    /// Do not honour .gitignore and .ignore files.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Print findings only, no summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Colour in text output (NO_COLOR is honoured).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}

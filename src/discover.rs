@@ -1,0 +1,169 @@
+//! Finding the files to audit: walks with .gitignore honoured, skips tool and build folders,
+//! and decides from the path alone whether a file is test code (so it need not be read).
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::facts::Lang;
+
+/// Folders that never hold the project's own service code.
+const SKIPPED_DIRS: &[&str] = &[
+    ".git", "target", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox", ".mypy_cache",
+    ".ruff_cache", ".pytest_cache", ".resilint_cache", "site-packages", ".eggs",
+];
+
+/// Path components that mark test code, examples and documentation sources.
+const TEST_DIRS: &[&str] = &[
+    "tests", "test", "testing", "__tests__", "benches", "examples", "example", "docs", "docs_src",
+    "fixtures", "testdata", "test_data",
+];
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// Relative to the scan root, `/`-separated.
+    pub rel: String,
+    pub lang: Lang,
+    pub is_test: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub files: Vec<SourceFile>,
+    /// Lock files and manifests that pin library versions.
+    pub pin_files: Vec<PathBuf>,
+    /// Paths that could not be walked, with why.
+    pub skipped: Vec<(String, String)>,
+}
+
+pub struct WalkOptions<'a> {
+    pub root: &'a Path,
+    pub respect_ignore: bool,
+    pub exclude: &'a [String],
+}
+
+/// Whether a relative path is test code, decided before the file is read.
+pub fn is_test_path(rel: &str) -> bool {
+    let mut parts = rel.split('/').peekable();
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            let stem = part.strip_suffix(".py").or_else(|| part.strip_suffix(".rs")).unwrap_or(part);
+            return stem.starts_with("test_")
+                || stem.ends_with("_test")
+                || stem.ends_with("_tests")
+                || stem == "conftest"
+                || stem == "tests"
+                || stem == "build" && part.ends_with(".rs");
+        }
+        if TEST_DIRS.contains(&part) {
+            return true;
+        }
+    }
+    false
+}
+
+pub fn relative(path: &Path, root: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut out = String::new();
+    for c in rel.components() {
+        if let std::path::Component::Normal(s) = c {
+            if !out.is_empty() {
+                out.push('/');
+            }
+            out.push_str(&s.to_string_lossy());
+        }
+    }
+    if out.is_empty() {
+        path.to_string_lossy().replace('\\', "/")
+    } else {
+        out
+    }
+}
+
+fn exclude_set(globs: &[String]) -> GlobSet {
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        if let Ok(glob) = Glob::new(g) {
+            b.add(glob);
+        }
+    }
+    b.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+pub fn discover(paths: &[PathBuf], opts: &WalkOptions<'_>) -> Discovery {
+    let mut out = Discovery::default();
+    let excluded = exclude_set(opts.exclude);
+    for path in paths {
+        if path.is_file() {
+            // A file named on the command line is audited even if ignored.
+            add_file(&mut out, path, opts.root, &excluded, true);
+            continue;
+        }
+        let mut builder = ignore::WalkBuilder::new(path);
+        builder
+            .standard_filters(opts.respect_ignore)
+            .hidden(true)
+            .require_git(false)
+            .follow_links(false)
+            .filter_entry(|e| {
+                let skip = e.file_type().is_some_and(|t| t.is_dir())
+                    && e.file_name().to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n));
+                !skip
+            });
+        for entry in builder.build() {
+            match entry {
+                Ok(e) => {
+                    if e.file_type().is_some_and(|t| t.is_file()) {
+                        add_file(&mut out, e.path(), opts.root, &excluded, false);
+                    }
+                }
+                Err(err) => {
+                    let where_ = match &err {
+                        ignore::Error::WithPath { path, .. } => relative(path, opts.root),
+                        _ => relative(path, opts.root),
+                    };
+                    out.skipped.push((where_, err.to_string()));
+                }
+            }
+        }
+    }
+    out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    out.files.dedup_by(|a, b| a.rel == b.rel);
+    out.pin_files.sort();
+    out.pin_files.dedup();
+    out
+}
+
+fn add_file(out: &mut Discovery, path: &Path, root: &Path, excluded: &GlobSet, explicit: bool) {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if crate::versions::is_pin_file(name) {
+        out.pin_files.push(path.to_path_buf());
+    }
+    let Some(lang) = Lang::from_path(path) else { return };
+    let rel = relative(path, root);
+    if !explicit && excluded.is_match(&rel) {
+        return;
+    }
+    out.files.push(SourceFile {
+        path: path.to_path_buf(),
+        is_test: is_test_path(&rel),
+        rel,
+        lang,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_code_is_told_from_the_path() {
+        for p in ["tests/a.py", "pkg/tests/x/a.py", "a/test_x.py", "a/x_test.py", "conftest.py", "crate/benches/b.rs", "build.rs", "examples/demo.rs"] {
+            assert!(is_test_path(p), "{p}");
+        }
+        for p in ["app/main.py", "src/lib.rs", "app/testimonials.py", "app/contest.py", "src/builder.rs"] {
+            assert!(!is_test_path(p), "{p}");
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! The scan: per file (in parallel) read → parse → facts → checks → suppressions; then sort.
+//! Any failure on one file becomes a RES000 note for that file; the scan always completes.
+
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+
+use crate::catalog::Catalog;
+use crate::discover::{Discovery, SourceFile};
+use crate::facts::{FileFacts, Span};
+use crate::finding::{assign_fingerprints, Finding, Severity};
+use crate::rules::{self, FileCx, RuleSettings};
+use crate::versions::PinIndex;
+
+/// Which rules run: selected by ID or prefix, minus the ignored ones.
+#[derive(Debug, Clone)]
+pub struct RuleSelection {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl RuleSelection {
+    pub fn enabled(&self, id: &str) -> bool {
+        let matches = |sel: &String| sel == "ALL" || id.starts_with(sel.as_str());
+        self.select.iter().any(matches) && !self.ignore.iter().any(matches)
+    }
+}
+
+pub struct ScanOptions {
+    pub root: PathBuf,
+    pub jobs: usize,
+    pub include_tests: bool,
+    pub max_file_size: u64,
+    pub selection: RuleSelection,
+    pub severity: BTreeMap<String, Severity>,
+    /// Glob (relative to the root) → rule IDs or prefixes ignored there.
+    pub per_path_ignores: Vec<(GlobSet, Vec<String>)>,
+    pub rule_settings: RuleSettings,
+    pub catalog: Catalog,
+}
+
+impl ScanOptions {
+    pub fn per_path_ignores_from(map: &BTreeMap<String, Vec<String>>) -> Vec<(GlobSet, Vec<String>)> {
+        map.iter()
+            .filter_map(|(glob, ids)| {
+                let mut b = GlobSetBuilder::new();
+                b.add(Glob::new(glob).ok()?);
+                Some((b.build().ok()?, ids.clone()))
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Stats {
+    /// Files read and audited.
+    pub files: usize,
+    pub lines: u64,
+    /// Files skipped as test code (not read).
+    pub test_files_skipped: usize,
+    /// Files that could not be fully read (each has a RES000 note).
+    pub parse_errors: usize,
+    pub suppressed: usize,
+}
+
+pub struct ScanResult {
+    /// Sorted; suppressed ones included and marked.
+    pub findings: Vec<Finding>,
+    pub stats: Stats,
+}
+
+struct FileOutcome {
+    findings: Vec<Finding>,
+    lines: u64,
+    problem: bool,
+}
+
+pub fn scan(discovery: &Discovery, opts: &ScanOptions) -> ScanResult {
+    let pins = PinIndex::read(&discovery.pin_files);
+    let (audited, tests): (Vec<&SourceFile>, Vec<&SourceFile>) =
+        discovery.files.iter().partition(|f| opts.include_tests || !f.is_test);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs)
+        // syn recurses; give deep (but accepted) files room.
+        .stack_size(64 * 1024 * 1024)
+        .build();
+    let run = || -> Vec<FileOutcome> { audited.par_iter().map(|f| scan_file(f, opts, &pins)).collect() };
+    let outcomes = match pool {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    };
+    let mut stats = Stats {
+        files: audited.len(),
+        test_files_skipped: tests.len(),
+        ..Stats::default()
+    };
+    let mut findings = Vec::new();
+    for o in outcomes {
+        stats.lines += o.lines;
+        stats.parse_errors += usize::from(o.problem);
+        findings.extend(o.findings);
+    }
+    for (path, why) in &discovery.skipped {
+        if opts.selection.enabled("RES000") {
+            findings.push(res000(path, 1, 1, format!("skipped: {why}"), "", opts));
+        }
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    assign_fingerprints(&mut findings);
+    stats.suppressed = findings.iter().filter(|f| f.suppressed).count();
+    ScanResult { findings, stats }
+}
+
+fn res000(path: &str, line: u32, col: u32, message: String, snippet: &str, opts: &ScanOptions) -> Finding {
+    let meta = rules::meta("RES000").expect("RES000 is a built-in rule");
+    Finding {
+        rule: meta.id.clone(),
+        name: meta.name.clone(),
+        severity: opts.severity.get("RES000").copied().unwrap_or(meta.severity),
+        message,
+        help: Some("fix the file so that it parses, or exclude it; findings in it may be missing".into()),
+        path: path.to_string(),
+        span: Span {
+            line,
+            col,
+            end_line: line,
+            end_col: col,
+        },
+        snippet: snippet.to_string(),
+        fingerprint: String::new(),
+        suppressed: false,
+    }
+}
+
+/// Reads the file, refusing what cannot be text source.
+fn read_source(file: &SourceFile, max_size: u64) -> Result<String, String> {
+    let meta = std::fs::metadata(&file.path).map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > max_size {
+        return Err(format!(
+            "skipped: {} is over the {} size limit (`max-file-size`)",
+            human_bytes(meta.len()),
+            human_bytes(max_size)
+        ));
+    }
+    let bytes = std::fs::read(&file.path).map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.contains(&0) {
+        return Err("contains NUL bytes: not a text source file".into());
+    }
+    let mut text = String::from_utf8(bytes).map_err(|e| format!("not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()))?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    Ok(text)
+}
+
+fn human_bytes(n: u64) -> String {
+    if n >= 1_000_000 {
+        format!("{:.1} MB", n as f64 / 1e6)
+    } else {
+        format!("{:.0} kB", n as f64 / 1e3)
+    }
+}
+
+fn scan_file(file: &SourceFile, opts: &ScanOptions, pins: &PinIndex) -> FileOutcome {
+    let problem_outcome = |message: String| FileOutcome {
+        findings: if opts.selection.enabled("RES000") {
+            vec![res000(&file.rel, 1, 1, message, "", opts)]
+        } else {
+            Vec::new()
+        },
+        lines: 0,
+        problem: true,
+    };
+    let text = match read_source(file, opts.max_file_size) {
+        Ok(t) => t,
+        Err(why) => return problem_outcome(why),
+    };
+    let facts = catch_unwind(AssertUnwindSafe(|| {
+        crate::lang::extract(file.lang, &text, &opts.catalog, file.is_test)
+    }));
+    // syn's span locations are kept per thread; free them once the file's facts are out.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    let facts = match facts {
+        Ok(f) => f,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            return problem_outcome(format!("internal error while reading this file ({what}); please report it"));
+        }
+    };
+    let findings = match catch_unwind(AssertUnwindSafe(|| run_checks(file, &facts, opts, pins))) {
+        Ok(f) => f,
+        Err(_) => return problem_outcome("internal error in a rule on this file; please report it".into()),
+    };
+    FileOutcome {
+        lines: u64::from(facts.lines),
+        problem: !facts.problems.is_empty(),
+        findings,
+    }
+}
+
+fn run_checks(file: &SourceFile, facts: &FileFacts, opts: &ScanOptions, pins: &PinIndex) -> Vec<Finding> {
+    let pins = pins.for_file(&file.path);
+    let mut cx = FileCx {
+        lang: file.lang,
+        facts,
+        catalog: &opts.catalog,
+        pins: &pins,
+        settings: &opts.rule_settings,
+        include_tests: opts.include_tests,
+        out: Vec::new(),
+    };
+    for check in rules::CHECKS {
+        if opts.selection.enabled(check.id()) && !path_ignored(&file.rel, check.id(), opts) {
+            check.check(&mut cx);
+        }
+    }
+    let mut findings = Vec::new();
+    if opts.selection.enabled("RES000") && !path_ignored(&file.rel, "RES000", opts) {
+        for p in &facts.problems {
+            findings.push(res000(&file.rel, p.line, p.col, p.message.clone(), facts.snippet(p.line), opts));
+        }
+    }
+    for raw in cx.out {
+        let meta = rules::meta(raw.rule).expect("every check has a rule file");
+        findings.push(Finding {
+            rule: meta.id.clone(),
+            name: meta.name.clone(),
+            severity: opts.severity.get(raw.rule).copied().unwrap_or(meta.severity),
+            message: raw.message,
+            help: raw.help,
+            path: file.rel.clone(),
+            span: raw.span,
+            snippet: facts.snippet(raw.span.line).to_string(),
+            fingerprint: String::new(),
+            suppressed: false,
+        });
+    }
+    for f in &mut findings {
+        f.suppressed = crate::suppress::is_suppressed(&facts.suppressions, &f.rule, f.span.line);
+    }
+    findings
+}
+
+fn path_ignored(rel: &str, rule: &str, opts: &ScanOptions) -> bool {
+    opts.per_path_ignores
+        .iter()
+        .any(|(set, ids)| set.is_match(rel) && ids.iter().any(|id| id == "ALL" || rule.starts_with(id.as_str())))
+}

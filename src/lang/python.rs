@@ -1,0 +1,1005 @@
+//! Python front end: tree-sitter-python parse, then facts. Imports and aliases are resolved
+//! to qualified names; objects are followed from their construction to their use within a
+//! function, a class (`self.x`) or the module.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::{Node, Parser, Tree};
+
+use crate::catalog::Catalog;
+use crate::facts::{
+    Arg, CallFact, ChainCall, ClockRead, ClockUse, FileFacts, Lang, ParseProblem, Receiver, Span,
+    Value,
+};
+use crate::source::LineIndex;
+
+/// Beyond this depth the tree is not walked further (the file is reported as too deep).
+const MAX_DEPTH: usize = 400;
+
+thread_local! {
+    static PARSER: RefCell<Parser> = RefCell::new({
+        let mut p = Parser::new();
+        p.set_language(&tree_sitter_python::LANGUAGE.into())
+            .expect("tree-sitter-python matches the linked tree-sitter version");
+        p
+    });
+}
+
+pub fn parse(text: &str) -> Option<Tree> {
+    PARSER.with(|p| p.borrow_mut().parse(text, None))
+}
+
+pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
+    let mut facts = FileFacts::default();
+    let Some(tree) = parse(text) else {
+        facts.problems.push(ParseProblem {
+            message: "tree-sitter could not parse the file".into(),
+            line: 1,
+            col: 1,
+        });
+        return facts;
+    };
+    let index = LineIndex::new(text);
+    let root = tree.root_node();
+    if root.has_error() {
+        if let Some(node) = first_error(root) {
+            let (line, col) = index.line_col(node.start_byte());
+            facts.problems.push(ParseProblem {
+                message: if node.is_missing() {
+                    format!("syntax error: missing `{}`", node.kind())
+                } else {
+                    "syntax error".into()
+                },
+                line,
+                col,
+            });
+        }
+    }
+    let mut x = Extractor {
+        src: text.as_bytes(),
+        index: &index,
+        catalog,
+        file_is_test,
+        aliases: HashMap::new(),
+        module_defs: HashSet::new(),
+        constants: HashMap::new(),
+        module_objects: HashMap::new(),
+        class_objects: HashMap::new(),
+        deadline_fns: HashSet::new(),
+        scopes: Vec::new(),
+        facts: &mut facts,
+        too_deep: false,
+        snippet_lines: HashSet::new(),
+    };
+    x.collect(root, 0);
+    x.emit(root, 0, &Ctx::default());
+    if x.too_deep {
+        let problem = ParseProblem {
+            message: format!("nested more than {MAX_DEPTH} levels deep: the rest was not read"),
+            line: 1,
+            col: 1,
+        };
+        facts.problems.push(problem);
+    }
+    facts.lines = index.line_count();
+    facts
+}
+
+fn first_error(root: Node<'_>) -> Option<Node<'_>> {
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.is_error() || n.is_missing() {
+            return Some(n);
+        }
+        if n.has_error() {
+            let mut cursor = n.walk();
+            let children: Vec<Node> = n.children(&mut cursor).collect();
+            stack.extend(children.into_iter().rev());
+        }
+    }
+    None
+}
+
+/// An object followed from its construction.
+#[derive(Clone, Debug)]
+struct Object {
+    ty: String,
+    attrs: Vec<Arg>,
+    setters: Vec<ChainCall>,
+}
+
+#[derive(Default, Clone)]
+struct Ctx {
+    in_async: bool,
+    in_test: bool,
+    under_deadline: bool,
+    /// The enclosing class's node id, for `self.x`.
+    class: Option<usize>,
+}
+
+struct Scope {
+    objects: HashMap<String, Object>,
+    /// Names bound in this function that are not followed objects (they shadow imports).
+    shadowed: HashSet<String>,
+}
+
+struct Extractor<'a, 'f> {
+    src: &'a [u8],
+    index: &'a LineIndex<'a>,
+    catalog: &'a Catalog,
+    file_is_test: bool,
+    /// Local name → qualified name, from imports anywhere in the file.
+    aliases: HashMap<String, String>,
+    /// Names the module defines itself (functions, classes): not the imported ones.
+    module_defs: HashSet<String>,
+    /// Module-level names assigned exactly once to a literal: `TIMEOUT = 30`.
+    constants: HashMap<String, Option<Value>>,
+    module_objects: HashMap<String, Object>,
+    /// Class node id → `self.<attr>` objects, with the raw nodes until resolution.
+    class_objects: HashMap<usize, HashMap<String, Object>>,
+    /// Functions that this file calls only under a deadline (`asyncio.wait_for(self._connect(), 5)`).
+    deadline_fns: HashSet<String>,
+    scopes: Vec<Scope>,
+    facts: &'f mut FileFacts,
+    too_deep: bool,
+    snippet_lines: HashSet<u32>,
+}
+
+impl<'a, 'f> Extractor<'a, 'f> {
+    fn text(&self, node: Node<'_>) -> &'a str {
+        std::str::from_utf8(&self.src[node.byte_range()]).unwrap_or("")
+    }
+
+    fn span(&self, node: Node<'_>) -> Span {
+        let (line, col) = self.index.line_col(node.start_byte());
+        let (end_line, end_col) = self.index.line_col(node.end_byte());
+        Span {
+            line,
+            col,
+            end_line,
+            end_col,
+        }
+    }
+
+    fn remember_line(&mut self, line: u32) {
+        if self.snippet_lines.insert(line) {
+            let text = crate::source::snippet_of(self.index.line_text(line));
+            self.facts.snippets.push((line, text));
+        }
+    }
+
+    // ------------------------------------------------------------------ pass 1: module facts
+
+    fn collect(&mut self, node: Node<'_>, depth: usize) {
+        if depth > MAX_DEPTH {
+            self.too_deep = true;
+            return;
+        }
+        match node.kind() {
+            "ERROR" => return,
+            "import_statement" => self.collect_import(node),
+            "import_from_statement" => self.collect_from_import(node),
+            "function_definition" | "class_definition" if depth_is_module(node) => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    self.module_defs.insert(self.text(name).to_string());
+                }
+            }
+            "expression_statement" if depth_is_module(node) => self.collect_module_assignment(node),
+            "call" => self.collect_deadline_targets(node),
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            self.collect(child, depth + 1);
+        }
+    }
+
+    fn collect_import(&mut self, node: Node<'_>) {
+        let mut cursor = node.walk();
+        for name in node.children_by_field_name("name", &mut cursor) {
+            match name.kind() {
+                "dotted_name" => {
+                    // `import a.b` binds `a`, and `a.b.c` resolves through it.
+                    let full = self.text(name);
+                    let head = full.split('.').next().unwrap_or(full).trim();
+                    self.aliases.insert(head.to_string(), head.to_string());
+                }
+                "aliased_import" => {
+                    if let (Some(n), Some(a)) =
+                        (name.child_by_field_name("name"), name.child_by_field_name("alias"))
+                    {
+                        self.aliases.insert(self.text(a).to_string(), dotted(self.text(n)));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn collect_from_import(&mut self, node: Node<'_>) {
+        let Some(module) = node.child_by_field_name("module_name") else {
+            return;
+        };
+        if module.kind() == "relative_import" {
+            return;
+        }
+        let module = dotted(self.text(module));
+        let mut cursor = node.walk();
+        for name in node.children_by_field_name("name", &mut cursor) {
+            match name.kind() {
+                "dotted_name" => {
+                    let n = dotted(self.text(name));
+                    self.aliases.insert(n.clone(), format!("{module}.{n}"));
+                }
+                "aliased_import" => {
+                    if let (Some(n), Some(a)) =
+                        (name.child_by_field_name("name"), name.child_by_field_name("alias"))
+                    {
+                        let n = dotted(self.text(n));
+                        self.aliases.insert(self.text(a).to_string(), format!("{module}.{n}"));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `TIMEOUT = 30` at module level becomes a constant; `SESSION = requests.Session()` an object.
+    fn collect_module_assignment(&mut self, stmt: Node<'_>) {
+        let Some(assign) = stmt.named_child(0).filter(|n| n.kind() == "assignment") else {
+            return;
+        };
+        let (Some(left), Some(right)) =
+            (assign.child_by_field_name("left"), assign.child_by_field_name("right"))
+        else {
+            return;
+        };
+        if left.kind() != "identifier" {
+            return;
+        }
+        let name = self.text(left).to_string();
+        let value = literal(self, right, 0);
+        // Assigned twice: not a constant.
+        match self.constants.get(&name) {
+            Some(_) => {
+                self.constants.insert(name.clone(), None);
+            }
+            None => {
+                self.constants.insert(name.clone(), value);
+            }
+        }
+        // Module objects are resolved lazily in pass 2, once every import is known.
+        self.module_defs.insert(name);
+    }
+
+    /// Names of functions called as the awaited argument of a deadline wrapper.
+    fn collect_deadline_targets(&mut self, call: Node<'_>) {
+        let Some(function) = call.child_by_field_name("function") else {
+            return;
+        };
+        let Some(name) = self.qualname_raw(function) else {
+            return;
+        };
+        if !self.catalog.is_deadline(Lang::Python, &name) {
+            return;
+        }
+        let Some(args) = call.child_by_field_name("arguments") else {
+            return;
+        };
+        let mut cursor = args.walk();
+        for arg in args.named_children(&mut cursor) {
+            let inner = if arg.kind() == "await" {
+                arg.named_child(0)
+            } else {
+                Some(arg)
+            };
+            let Some(inner) = inner.filter(|n| n.kind() == "call") else {
+                continue;
+            };
+            if let Some(f) = inner.child_by_field_name("function") {
+                let target = match f.kind() {
+                    "attribute" => f.child_by_field_name("attribute"),
+                    "identifier" => Some(f),
+                    _ => None,
+                };
+                if let Some(t) = target {
+                    self.deadline_fns.insert(self.text(t).to_string());
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ name resolution
+
+    /// The qualified name of a dotted expression, through import aliases; `None` for locals.
+    fn qualname_raw(&self, node: Node<'_>) -> Option<String> {
+        match node.kind() {
+            "identifier" => {
+                let name = self.text(node);
+                if self.scopes.iter().any(|s| s.shadowed.contains(name)) {
+                    return None;
+                }
+                // A module-level def or assignment of the same name shadows the import.
+                if self.module_defs.contains(name) {
+                    return None;
+                }
+                self.aliases.get(name).cloned()
+            }
+            "attribute" => {
+                let object = node.child_by_field_name("object")?;
+                let attr = node.child_by_field_name("attribute")?;
+                let base = self.qualname_raw(object)?;
+                Some(format!("{base}.{}", self.text(attr)))
+            }
+            _ => None,
+        }
+    }
+
+    /// The object an expression refers to: a local, `self.x`, a module global, or a
+    /// constructor call right there (`requests.Session().get`).
+    fn object_of(&self, node: Node<'_>, ctx: &Ctx) -> Option<Object> {
+        match node.kind() {
+            "identifier" => {
+                let name = self.text(node);
+                for scope in self.scopes.iter().rev() {
+                    if let Some(o) = scope.objects.get(name) {
+                        return Some(o.clone());
+                    }
+                    if scope.shadowed.contains(name) {
+                        return None;
+                    }
+                }
+                self.module_objects.get(name).cloned()
+            }
+            "attribute" => {
+                let object = node.child_by_field_name("object")?;
+                let attr = node.child_by_field_name("attribute")?;
+                if object.kind() == "identifier" && matches!(self.text(object), "self" | "cls") {
+                    let class = ctx.class?;
+                    return self.class_objects.get(&class)?.get(self.text(attr)).cloned();
+                }
+                None
+            }
+            "call" => {
+                let callee = self.qualname_raw(node.child_by_field_name("function")?)?;
+                let ty = self.catalog.constructed_type(Lang::Python, &callee)?;
+                Some(Object {
+                    ty: ty.to_string(),
+                    attrs: Vec::new(),
+                    setters: Vec::new(),
+                })
+            }
+            "parenthesized_expression" => self.object_of(node.named_child(0)?, ctx),
+            _ => None,
+        }
+    }
+
+    /// Where an object expression is stored, so configuration can be recorded on it.
+    fn object_slot<'s>(&'s mut self, node: Node<'_>, ctx: &Ctx) -> Option<&'s mut Object> {
+        match node.kind() {
+            "identifier" => {
+                let name = self.text(node).to_string();
+                let depth = self.scopes.iter().rposition(|s| s.objects.contains_key(&name));
+                match depth {
+                    Some(d) => self.scopes[d].objects.get_mut(&name),
+                    None => self.module_objects.get_mut(&name),
+                }
+            }
+            "attribute" => {
+                let object = node.child_by_field_name("object")?;
+                let attr = node.child_by_field_name("attribute")?;
+                if object.kind() == "identifier" && matches!(self.text(object), "self" | "cls") {
+                    let attr = self.text(attr).to_string();
+                    return self.class_objects.get_mut(&ctx.class?)?.get_mut(&attr);
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// Binds `target` to the object constructed by `value`, if the catalog knows its type.
+    fn bind(&mut self, target: Node<'_>, value: Node<'_>, ctx: &Ctx, at_module: bool) {
+        let constructed = match value.kind() {
+            "call" => value
+                .child_by_field_name("function")
+                .and_then(|f| self.qualname_raw(f))
+                .and_then(|c| self.catalog.constructed_type(Lang::Python, &c))
+                .map(str::to_string),
+            "await" => value
+                .named_child(0)
+                .filter(|n| n.kind() == "call")
+                .and_then(|c| c.child_by_field_name("function"))
+                .and_then(|f| self.qualname_raw(f))
+                .and_then(|c| self.catalog.constructed_type(Lang::Python, &c))
+                .map(str::to_string),
+            _ => None,
+        };
+        let object = constructed.map(|ty| Object {
+            ty,
+            attrs: Vec::new(),
+            setters: Vec::new(),
+        });
+        match target.kind() {
+            "identifier" => {
+                let name = self.text(target).to_string();
+                if at_module {
+                    if let Some(o) = object {
+                        self.module_objects.insert(name, o);
+                    }
+                    return;
+                }
+                if let Some(scope) = self.scopes.last_mut() {
+                    match object {
+                        Some(o) => {
+                            scope.shadowed.remove(&name);
+                            scope.objects.insert(name, o);
+                        }
+                        None => {
+                            scope.objects.remove(&name);
+                            scope.shadowed.insert(name);
+                        }
+                    }
+                }
+            }
+            "attribute" => {
+                let (Some(obj), Some(attr)) = (
+                    target.child_by_field_name("object"),
+                    target.child_by_field_name("attribute"),
+                ) else {
+                    return;
+                };
+                if obj.kind() == "identifier" && self.text(obj) == "self" {
+                    if let (Some(class), Some(o)) = (ctx.class, object) {
+                        let attr = self.text(attr).to_string();
+                        self.class_objects.entry(class).or_default().insert(attr, o);
+                        return;
+                    }
+                }
+                // `session.timeout = 10`: an attribute set on a followed object.
+                let attr_name = self.text(attr).to_string();
+                let arg = Arg {
+                    name: Some(attr_name),
+                    value: literal(self, value, 0).unwrap_or(Value::Other),
+                    span: self.span(target),
+                };
+                if let Some(slot) = self.object_slot(obj, ctx) {
+                    slot.attrs.push(arg);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // ------------------------------------------------------------------ pass 2: facts
+
+    fn emit(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
+        if depth > MAX_DEPTH {
+            self.too_deep = true;
+            return;
+        }
+        match node.kind() {
+            "ERROR" => return,
+            "function_definition" => return self.emit_function(node, depth, ctx),
+            "class_definition" => return self.emit_class(node, depth, ctx),
+            "assignment" => {
+                if let (Some(left), Some(right)) =
+                    (node.child_by_field_name("left"), node.child_by_field_name("right"))
+                {
+                    // Pass the value first: it is evaluated before the name is bound.
+                    self.emit(right, depth + 1, ctx);
+                    let at_module = self.scopes.is_empty();
+                    self.bind(left, right, ctx, at_module);
+                    if left.kind() != "identifier" {
+                        self.emit(left, depth + 1, ctx);
+                    }
+                    return;
+                }
+            }
+            "with_statement" => return self.emit_with(node, depth, ctx),
+            "call" => return self.emit_call(node, depth, ctx),
+            "binary_operator" | "comparison_operator" => self.clock_reads(node, ctx),
+            _ => {}
+        }
+        self.emit_children(node, depth, ctx);
+    }
+
+    fn emit_children(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.children(&mut cursor).collect();
+        for child in children {
+            self.emit(child, depth + 1, ctx);
+        }
+    }
+
+    fn emit_function(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
+        let name = node.child_by_field_name("name").map(|n| self.text(n)).unwrap_or("");
+        let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
+        let ctx = Ctx {
+            in_async: is_async,
+            under_deadline: ctx.under_deadline || self.deadline_fns.contains(name),
+            ..ctx.clone()
+        };
+        let mut scope = Scope {
+            objects: HashMap::new(),
+            shadowed: HashSet::new(),
+        };
+        if let Some(params) = node.child_by_field_name("parameters") {
+            let mut cursor = params.walk();
+            for p in params.named_children(&mut cursor) {
+                let (name_node, annotation) = match p.kind() {
+                    "identifier" => (Some(p), None),
+                    "typed_parameter" => (p.named_child(0), p.child_by_field_name("type")),
+                    "default_parameter" => (p.child_by_field_name("name"), None),
+                    "typed_default_parameter" => {
+                        (p.child_by_field_name("name"), p.child_by_field_name("type"))
+                    }
+                    _ => (None, None),
+                };
+                let Some(name_node) = name_node.filter(|n| n.kind() == "identifier") else {
+                    continue;
+                };
+                let pname = self.text(name_node).to_string();
+                let annotated = annotation
+                    .and_then(|t| t.named_child(0).or(Some(t)))
+                    .and_then(|t| self.qualname_raw(t))
+                    .filter(|q| self.catalog.knows_type(Lang::Python, q));
+                match annotated {
+                    Some(ty) => {
+                        scope.objects.insert(
+                            pname,
+                            Object {
+                                ty,
+                                attrs: Vec::new(),
+                                setters: Vec::new(),
+                            },
+                        );
+                    }
+                    None => {
+                        scope.shadowed.insert(pname);
+                    }
+                }
+            }
+        }
+        self.scopes.push(scope);
+        if let Some(body) = node.child_by_field_name("body") {
+            self.emit(body, depth + 1, &ctx);
+        }
+        self.scopes.pop();
+    }
+
+    fn emit_class(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
+        let ctx = Ctx {
+            class: Some(node.id()),
+            ..ctx.clone()
+        };
+        let Some(body) = node.child_by_field_name("body") else {
+            return;
+        };
+        // `self.x = ...` is usually set in `__init__`; visit it first so other methods see it.
+        let mut cursor = body.walk();
+        let members: Vec<Node> = body.named_children(&mut cursor).collect();
+        let is_init = |n: &Node| {
+            let def = if n.kind() == "decorated_definition" {
+                n.child_by_field_name("definition")
+            } else {
+                Some(*n)
+            };
+            def.and_then(|d| d.child_by_field_name("name"))
+                .is_some_and(|nm| self.text(nm) == "__init__")
+        };
+        let (init, rest): (Vec<Node>, Vec<Node>) = members.into_iter().partition(is_init);
+        for member in init.into_iter().chain(rest) {
+            self.emit(member, depth + 1, &ctx);
+        }
+    }
+
+    fn emit_with(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
+        let mut inner = ctx.clone();
+        let mut cursor = node.walk();
+        let clause = node.children(&mut cursor).find(|c| c.kind() == "with_clause");
+        if let Some(clause) = clause {
+            let mut c2 = clause.walk();
+            let items: Vec<Node> = clause.named_children(&mut c2).collect();
+            for item in items {
+                let Some(value) = item.child_by_field_name("value") else {
+                    continue;
+                };
+                let (expr, alias) = if value.kind() == "as_pattern" {
+                    let alias = value
+                        .child_by_field_name("alias")
+                        .and_then(|a| a.named_child(0).or(Some(a)));
+                    (value.named_child(0), alias)
+                } else {
+                    (Some(value), None)
+                };
+                let Some(expr) = expr else { continue };
+                self.emit(expr, depth + 1, ctx);
+                if expr.kind() == "call" {
+                    let callee = expr
+                        .child_by_field_name("function")
+                        .and_then(|f| self.qualname_raw(f));
+                    if callee.is_some_and(|c| self.catalog.is_deadline(Lang::Python, &c)) {
+                        inner.under_deadline = true;
+                    }
+                }
+                if let Some(alias) = alias {
+                    self.bind(alias, expr, ctx, self.scopes.is_empty());
+                }
+            }
+        }
+        if let Some(body) = node.child_by_field_name("body") {
+            self.emit(body, depth + 1, &inner);
+        }
+    }
+
+    fn emit_call(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
+        let function = node.child_by_field_name("function");
+        let args_node = node.child_by_field_name("arguments");
+        let mut callee = function.and_then(|f| self.qualname_raw(f));
+        let mut receiver = None;
+        if let Some(f) = function.filter(|f| f.kind() == "attribute") {
+            let object = f.child_by_field_name("object");
+            let method = f.child_by_field_name("attribute").map(|m| self.text(m).to_string());
+            if let (Some(object), Some(method)) = (object, method) {
+                if let Some(obj) = self.object_of(object, ctx) {
+                    let configures = self
+                        .catalog
+                        .type_spec(Lang::Python, &obj.ty)
+                        .is_some_and(|t| t.configured_by.contains(&method) || t.timeout_setters.contains(&method));
+                    if configures {
+                        self.record_setter(object, &method, args_node, ctx);
+                    }
+                    callee = Some(format!("{}.{method}", obj.ty));
+                    receiver = Some(obj);
+                }
+            }
+        }
+        let mut inner = ctx.clone();
+        if let Some(callee) = callee {
+            if self.catalog.is_deadline(Lang::Python, &callee) {
+                inner.under_deadline = true;
+            }
+            let is_fact = self.catalog.is_external(Lang::Python, &callee)
+                || self.catalog.constructed_type(Lang::Python, &callee).is_some();
+            if is_fact {
+                let (args, forwards_args, forwards_kwargs) = match args_node {
+                    Some(a) => self.arguments(a),
+                    None => (Vec::new(), false, false),
+                };
+                let span = self.span(function.unwrap_or(node));
+                self.remember_line(span.line);
+                let fact = CallFact {
+                    callee,
+                    span: Span {
+                        end_line: self.span(node).end_line,
+                        end_col: self.span(node).end_col,
+                        ..span
+                    },
+                    args,
+                    forwards_kwargs,
+                    forwards_args,
+                    chain: Vec::new(),
+                    receiver: receiver.map(|o| Receiver {
+                        ty: o.ty,
+                        attrs: o.attrs,
+                        setters: o.setters,
+                    }),
+                    under_deadline: ctx.under_deadline,
+                    in_test: ctx.in_test || self.file_is_test,
+                    in_async: ctx.in_async,
+                };
+                self.facts.calls.push(fact);
+            }
+        }
+        if let Some(f) = function {
+            self.emit(f, depth + 1, ctx);
+        }
+        if let Some(a) = args_node {
+            self.emit(a, depth + 1, &inner);
+        }
+    }
+
+    /// `sock.settimeout(5)`, `session.mount("https://", adapter)`: configuration on an object.
+    fn record_setter(&mut self, object: Node<'_>, method: &str, args: Option<Node<'_>>, ctx: &Ctx) {
+        let setter_args = args.map(|a| self.arguments(a).0).unwrap_or_default();
+        let span = self.span(object);
+        let setter = ChainCall {
+            method: method.to_string(),
+            args: setter_args,
+            span,
+        };
+        if let Some(slot) = self.object_slot(object, ctx) {
+            slot.setters.push(setter);
+        }
+    }
+
+    fn arguments(&self, node: Node<'_>) -> (Vec<Arg>, bool, bool) {
+        let mut args = Vec::new();
+        let (mut star, mut star_star) = (false, false);
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "keyword_argument" => {
+                    let name = child.child_by_field_name("name").map(|n| self.text(n).to_string());
+                    let value = child
+                        .child_by_field_name("value")
+                        .and_then(|v| literal(self, v, 0))
+                        .unwrap_or(Value::Other);
+                    args.push(Arg {
+                        name,
+                        value,
+                        span: self.span(child),
+                    });
+                }
+                "list_splat" => star = true,
+                "dictionary_splat" => star_star = true,
+                "comment" => {}
+                _ => args.push(Arg {
+                    name: None,
+                    value: literal(self, child, 0).unwrap_or(Value::Other),
+                    span: self.span(child),
+                }),
+            }
+        }
+        (args, star, star_star)
+    }
+
+    // ------------------------------------------------------------------ wall clock (RES104)
+
+    /// A wall-clock read inside arithmetic or a comparison that computes or checks a deadline.
+    fn clock_reads(&mut self, node: Node<'_>, ctx: &Ctx) {
+        // Only the outermost arithmetic/comparison node decides.
+        let mut parent = node.parent();
+        while let Some(p) = parent.filter(|p| p.kind() == "parenthesized_expression") {
+            parent = p.parent();
+        }
+        if parent.is_some_and(|p| matches!(p.kind(), "binary_operator" | "comparison_operator")) {
+            return;
+        }
+        let comparison = node.kind() == "comparison_operator";
+        let mut reads = Vec::new();
+        self.find_clock_calls(node, 0, &mut reads);
+        if reads.is_empty() {
+            return;
+        }
+        let text = self.text(node);
+        // Comparing against file times or stored timestamps is wall-clock by nature.
+        const WALL_BY_NATURE: [&str; 6] = ["mtime", "ctime", "atime", "timestamp", "st_", "getm"];
+        if WALL_BY_NATURE.iter().any(|w| text.contains(w)) {
+            return;
+        }
+        let target = assignment_target(node).map(|t| self.text(t).to_ascii_lowercase());
+        for (clock, call) in reads {
+            let precise = clock == "time.time" || clock == "time.time_ns";
+            let usage = if comparison {
+                // datetime comparisons are mostly against stored wall-clock times (expiries);
+                // take them only when they measure an elapsed time.
+                if !precise && !text.contains('-') {
+                    continue;
+                }
+                ClockUse::Compare
+            } else {
+                let is_add = node.child_by_field_name("operator").is_some_and(|o| self.text(o) == "+");
+                let names_deadline = target
+                    .as_deref()
+                    .is_some_and(|t| t.contains("deadline") || t.contains("timeout") || t.contains("until"));
+                if !is_add || target.is_none() || !(precise || names_deadline) {
+                    continue;
+                }
+                ClockUse::Deadline
+            };
+            let span = self.span(call);
+            self.remember_line(span.line);
+            self.facts.clock_reads.push(ClockRead {
+                clock,
+                usage,
+                span,
+                in_test: ctx.in_test || self.file_is_test,
+            });
+        }
+    }
+
+    fn find_clock_calls<'t>(&self, node: Node<'t>, depth: usize, out: &mut Vec<(String, Node<'t>)>) {
+        if depth > 16 {
+            return;
+        }
+        match node.kind() {
+            "call" => {
+                let callee = node.child_by_field_name("function").and_then(|f| self.qualname_raw(f));
+                if let Some(c) = callee {
+                    if WALL_CLOCKS.contains(&c.as_str()) {
+                        out.push((c, node));
+                    }
+                }
+                return;
+            }
+            "binary_operator" | "comparison_operator" | "parenthesized_expression" | "unary_operator" => {}
+            _ => return,
+        }
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            self.find_clock_calls(child, depth + 1, out);
+        }
+    }
+}
+
+const WALL_CLOCKS: [&str; 5] = [
+    "time.time",
+    "time.time_ns",
+    "datetime.datetime.now",
+    "datetime.datetime.utcnow",
+    "datetime.datetime.today",
+];
+
+fn depth_is_module(node: Node<'_>) -> bool {
+    node.parent().is_some_and(|p| p.kind() == "module")
+        || node
+            .parent()
+            .filter(|p| p.kind() == "decorated_definition")
+            .and_then(|p| p.parent())
+            .is_some_and(|p| p.kind() == "module")
+}
+
+fn assignment_target(node: Node<'_>) -> Option<Node<'_>> {
+    let parent = node.parent()?;
+    match parent.kind() {
+        "assignment" | "augmented_assignment" => parent.child_by_field_name("left"),
+        _ => None,
+    }
+}
+
+fn dotted(text: &str) -> String {
+    text.split('.').map(str::trim).collect::<Vec<_>>().join(".")
+}
+
+/// The value of an expression as far as a reader can tell without running it.
+fn literal(x: &Extractor<'_, '_>, node: Node<'_>, depth: usize) -> Option<Value> {
+    if depth > 8 {
+        return Some(Value::Other);
+    }
+    let value = match node.kind() {
+        "none" => Value::None,
+        "true" => Value::Bool { value: true },
+        "false" => Value::Bool { value: false },
+        "integer" | "float" => match number(x.text(node)) {
+            Some(v) => Value::Number { value: v },
+            None => Value::Other,
+        },
+        "unary_operator" => {
+            let operand = node.child_by_field_name("argument")?;
+            let op = node.child_by_field_name("operator").map(|o| x.text(o));
+            match (op, literal(x, operand, depth + 1)) {
+                (Some("-"), Some(Value::Number { value })) => Value::Number { value: -value },
+                _ => Value::Other,
+            }
+        }
+        "binary_operator" => {
+            let l = literal(x, node.child_by_field_name("left")?, depth + 1);
+            let r = literal(x, node.child_by_field_name("right")?, depth + 1);
+            let op = node.child_by_field_name("operator").map(|o| x.text(o));
+            match (l, r, op) {
+                (Some(Value::Number { value: a }), Some(Value::Number { value: b }), Some(op)) => {
+                    match op {
+                        "+" => Value::Number { value: a + b },
+                        "-" => Value::Number { value: a - b },
+                        "*" => Value::Number { value: a * b },
+                        "/" if b != 0.0 => Value::Number { value: a / b },
+                        "**" => Value::Number { value: a.powf(b) },
+                        _ => Value::Other,
+                    }
+                }
+                _ => Value::Other,
+            }
+        }
+        "string" | "concatenated_string" => Value::Str {
+            value: string_content(x, node),
+        },
+        "tuple" => {
+            let mut cursor = node.walk();
+            let items = node
+                .named_children(&mut cursor)
+                .filter(|c| c.kind() != "comment")
+                .map(|c| literal(x, c, depth + 1).unwrap_or(Value::Other))
+                .collect();
+            Value::Tuple { items }
+        }
+        "parenthesized_expression" => return literal(x, node.named_child(0)?, depth + 1),
+        "dictionary" => {
+            let mut cursor = node.walk();
+            let mut entries = Vec::new();
+            for pair in node.named_children(&mut cursor) {
+                if pair.kind() == "dictionary_splat" {
+                    return Some(Value::Other);
+                }
+                if pair.kind() != "pair" {
+                    continue;
+                }
+                let key = pair.child_by_field_name("key").and_then(|k| literal(x, k, depth + 1));
+                let value = pair
+                    .child_by_field_name("value")
+                    .and_then(|v| literal(x, v, depth + 1))
+                    .unwrap_or(Value::Other);
+                if let Some(Value::Str { value: k }) = key {
+                    entries.push((k, value));
+                }
+            }
+            Value::Dict { entries }
+        }
+        "call" => {
+            let function = node.child_by_field_name("function")?;
+            let callee = x.qualname_raw(function);
+            let args = node.child_by_field_name("arguments");
+            match (callee, args) {
+                (Some(c), Some(a)) => {
+                    if c == "float" || x.text(function) == "float" {
+                        let arg = a.named_child(0).map(|n| x.text(n).to_ascii_lowercase());
+                        if arg.is_some_and(|s| s.contains("inf")) {
+                            return Some(Value::Unlimited);
+                        }
+                    }
+                    let (args, _, star_star) = x.arguments(a);
+                    if star_star {
+                        Value::Other
+                    } else {
+                        Value::Call { callee: c, args }
+                    }
+                }
+                _ => {
+                    let name = x.text(function);
+                    let arg = args.and_then(|a| a.named_child(0)).map(|n| x.text(n).to_ascii_lowercase());
+                    if name == "float" && arg.is_some_and(|s| s.contains("inf")) {
+                        Value::Unlimited
+                    } else {
+                        Value::Other
+                    }
+                }
+            }
+        }
+        "attribute" => match x.qualname_raw(node).as_deref() {
+            Some("math.inf") => Value::Unlimited,
+            _ => Value::Other,
+        },
+        "identifier" => {
+            let name = x.text(node);
+            let local = x.scopes.iter().any(|s| s.shadowed.contains(name) || s.objects.contains_key(name));
+            match x.constants.get(name) {
+                Some(Some(v)) if !local => v.clone(),
+                _ => Value::Other,
+            }
+        }
+        _ => Value::Other,
+    };
+    Some(value)
+}
+
+fn string_content(x: &Extractor<'_, '_>, node: Node<'_>) -> String {
+    let mut out = String::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "string_content" {
+            out.push_str(x.text(n));
+            continue;
+        }
+        let mut cursor = n.walk();
+        let children: Vec<Node> = n.named_children(&mut cursor).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    out
+}
+
+fn number(text: &str) -> Option<f64> {
+    let t = text.replace('_', "").to_ascii_lowercase();
+    let t = t.trim_end_matches(['j', 'l']);
+    if let Some(hex) = t.strip_prefix("0x") {
+        return i64::from_str_radix(hex, 16).ok().map(|v| v as f64);
+    }
+    if let Some(oct) = t.strip_prefix("0o") {
+        return i64::from_str_radix(oct, 8).ok().map(|v| v as f64);
+    }
+    if let Some(bin) = t.strip_prefix("0b") {
+        return i64::from_str_radix(bin, 2).ok().map(|v| v as f64);
+    }
+    t.parse().ok()
+}

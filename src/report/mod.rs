@@ -1,0 +1,85 @@
+//! Report formats. Every format renders the same [`Report`]; machine formats are byte-for-byte
+//! deterministic for the same input.
+
+pub mod concise;
+pub mod github;
+pub mod json;
+pub mod sarif;
+pub mod text;
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use crate::engine::Stats;
+use crate::finding::Finding;
+use crate::rules::RuleMeta;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Diagnostics with the source line and a help line, then a summary.
+    Text,
+    /// One line per finding: `path:line:col: severity[RULE] message`.
+    Concise,
+    /// Versioned JSON (`schema_version`).
+    Json,
+    /// SARIF 2.1.0 for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+impl Format {
+    pub fn parse(name: &str) -> Option<Format> {
+        <Format as clap::ValueEnum>::from_str(name, true).ok()
+    }
+}
+
+pub struct Report<'a> {
+    /// Every finding, sorted; suppressed ones are marked and shown only in SARIF.
+    pub findings: &'a [Finding],
+    pub stats: &'a Stats,
+    /// The rules that ran.
+    pub rules: Vec<&'static RuleMeta>,
+    /// The folder paths are relative to.
+    pub root: &'a Path,
+    pub color: bool,
+}
+
+impl Report<'_> {
+    pub fn visible(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| !f.suppressed)
+    }
+}
+
+pub fn write(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Text => text::write(report, out),
+        Format::Concise => concise::write(report, out),
+        Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
+        Format::Github => github::write(report, out),
+    }
+}
+
+/// Writes a report file atomically: a temporary file beside it, then a rename, so a killed run
+/// never leaves a truncated report.
+pub fn write_file(format: Format, report: &Report<'_>, path: &Path) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    {
+        let mut buf = io::BufWriter::new(tmp.as_file_mut());
+        write(format, report, &mut buf)?;
+        buf.flush()?;
+    }
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The rule's documentation page, linked from every format.
+pub fn rule_url(id: &str) -> String {
+    format!("{}/blob/main/rules/{id}.toml", env!("CARGO_PKG_REPOSITORY"))
+}

@@ -1,0 +1,135 @@
+//! The rule registry: each rule's metadata and documentation come from `rules/<ID>.toml`,
+//! its check from one file under `src/rules/<area>/`.
+
+pub mod timeouts;
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::catalog::Catalog;
+use crate::facts::{FileFacts, Lang, Span};
+use crate::finding::Severity;
+use crate::versions::Pins;
+
+/// The rule files shipped in the binary.
+const RULE_FILES: &[(&str, &str)] = &[
+    ("RES000", include_str!("../../rules/RES000.toml")),
+    ("RES101", include_str!("../../rules/RES101.toml")),
+    ("RES102", include_str!("../../rules/RES102.toml")),
+    ("RES103", include_str!("../../rules/RES103.toml")),
+    ("RES104", include_str!("../../rules/RES104.toml")),
+    ("RES105", include_str!("../../rules/RES105.toml")),
+    ("RES106", include_str!("../../rules/RES106.toml")),
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub lang: Lang,
+    pub bad: String,
+    pub good: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleMeta {
+    pub id: String,
+    pub name: String,
+    pub area: String,
+    pub checklist: u32,
+    pub score: String,
+    pub severity: Severity,
+    pub precision: String,
+    pub summary: String,
+    pub why: String,
+    pub fix: String,
+    pub scope: String,
+    pub references: Vec<String>,
+    pub examples: Vec<Example>,
+}
+
+/// Every rule's metadata, sorted by ID.
+pub fn all() -> &'static [RuleMeta] {
+    static RULES: OnceLock<Vec<RuleMeta>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut rules: Vec<RuleMeta> = RULE_FILES
+            .iter()
+            .map(|(id, text)| {
+                toml::from_str(text).unwrap_or_else(|e| panic!("rules/{id}.toml is invalid: {e}"))
+            })
+            .collect();
+        rules.sort_by(|a, b| a.id.cmp(&b.id));
+        rules
+    })
+}
+
+pub fn meta(id: &str) -> Option<&'static RuleMeta> {
+    all().iter().find(|r| r.id == id)
+}
+
+/// What the rules may be configured with.
+#[derive(Debug, Clone)]
+pub struct RuleSettings {
+    /// RES103: timeouts strictly above this many seconds are too long.
+    pub max_timeout_seconds: f64,
+}
+
+impl Default for RuleSettings {
+    fn default() -> Self {
+        RuleSettings {
+            max_timeout_seconds: 300.0,
+        }
+    }
+}
+
+/// A finding as a check reports it, before paths, severities and suppressions are applied.
+#[derive(Debug, Clone)]
+pub struct RawFinding {
+    pub rule: &'static str,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// What a check sees of one file.
+pub struct FileCx<'a> {
+    pub lang: Lang,
+    pub facts: &'a FileFacts,
+    pub catalog: &'a Catalog,
+    pub pins: &'a Pins,
+    pub settings: &'a RuleSettings,
+    pub include_tests: bool,
+    pub out: Vec<RawFinding>,
+}
+
+impl FileCx<'_> {
+    /// Reports a finding unless it is in test code that is not being audited.
+    pub fn report(&mut self, rule: &'static str, in_test: bool, span: Span, message: String, help: Option<String>) {
+        if in_test && !self.include_tests {
+            return;
+        }
+        self.out.push(RawFinding {
+            rule,
+            span,
+            message,
+            help,
+        });
+    }
+}
+
+/// A rule's check over one file's facts.
+pub trait Check: Sync {
+    fn id(&self) -> &'static str;
+    fn check(&self, cx: &mut FileCx<'_>);
+}
+
+/// Every check, in ID order. RES000 has none: the engine reports parse problems itself.
+pub const CHECKS: &[&dyn Check] = &[
+    &timeouts::untimed_call::UntimedCall,
+    &timeouts::timeout_disabled::TimeoutDisabled,
+    &timeouts::timeout_too_long::TimeoutTooLong,
+    &timeouts::deadline_on_wall_clock::DeadlineOnWallClock,
+    &timeouts::timeout_unit_mismatch::TimeoutUnitMismatch,
+    &timeouts::partial_timeout::PartialTimeout,
+];

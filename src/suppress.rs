@@ -1,0 +1,103 @@
+//! Inline suppressions: `# resilint: ignore[RES101]` (Python) and `// resilint: ignore[RES101]`
+//! (Rust) on a finding's line or the line above; `resilint: ignore` alone for every rule on the
+//! line; `resilint: ignore-file[RES501]` in a file's first lines for the whole file.
+
+use crate::facts::{Lang, Suppression};
+
+/// How many leading lines may carry a file-level suppression.
+const FILE_LEVEL_LINES: usize = 10;
+
+pub fn parse(lang: Lang, text: &str) -> Vec<Suppression> {
+    let marker = match lang {
+        Lang::Python => "#",
+        Lang::Rust => "//",
+    };
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let Some(at) = line.find("resilint:") else { continue };
+        let before = &line[..at];
+        let Some(comment_start) = before.rfind(marker) else { continue };
+        if !before[comment_start + marker.len()..].trim().is_empty() {
+            continue;
+        }
+        if let Some(s) = parse_directive(&line[at + "resilint:".len()..], i as u32 + 1) {
+            if !s.file_level || i < FILE_LEVEL_LINES {
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
+fn parse_directive(rest: &str, line: u32) -> Option<Suppression> {
+    let rest = rest.trim_start();
+    let (file_level, rest) = if let Some(r) = rest.strip_prefix("ignore-file") {
+        (true, r)
+    } else if let Some(r) = rest.strip_prefix("ignore") {
+        (false, r)
+    } else {
+        return None;
+    };
+    let rules = match rest.strip_prefix('[') {
+        Some(r) => {
+            let (list, _) = r.split_once(']')?;
+            let rules: Vec<String> = list
+                .split(',')
+                .map(|s| s.trim().to_ascii_uppercase())
+                .filter(|s| !s.is_empty())
+                .collect();
+            if rules.is_empty() {
+                return None;
+            }
+            rules
+        }
+        // `ignore` followed by other text (`ignored`) is not a directive.
+        None if rest.is_empty() || rest.starts_with(char::is_whitespace) || rest.starts_with("--") => Vec::new(),
+        None => return None,
+    };
+    Some(Suppression {
+        line,
+        rules,
+        file_level,
+    })
+}
+
+/// Whether a finding of `rule` on `line` is suppressed. A rule prefix (`RES1`) covers its rules.
+pub fn is_suppressed(suppressions: &[Suppression], rule: &str, line: u32) -> bool {
+    suppressions.iter().any(|s| {
+        let applies = s.file_level || s.line == line || s.line + 1 == line;
+        applies && (s.rules.is_empty() || s.rules.iter().any(|r| rule.starts_with(r.as_str())))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directives_on_the_line_or_above() {
+        let text = "a = 1  # resilint: ignore[RES101, res102]\n# resilint: ignore\nb()\n";
+        let s = parse(Lang::Python, text);
+        assert_eq!(s.len(), 2);
+        assert!(is_suppressed(&s, "RES102", 1));
+        assert!(is_suppressed(&s, "RES105", 3));
+        assert!(!is_suppressed(&s, "RES105", 1));
+    }
+
+    #[test]
+    fn malformed_and_non_comment_forms_are_ignored() {
+        let text = "x = \"resilint: ignore\"\n// resilint: ignore[RES101]\n# resilint: ignore[]\n# resilint: ignored\n";
+        assert!(parse(Lang::Python, text).is_empty());
+        assert_eq!(parse(Lang::Rust, text).len(), 1);
+    }
+
+    #[test]
+    fn file_level_only_near_the_top() {
+        let mut text = String::from("// resilint: ignore-file[RES501]\n");
+        text.push_str(&"\n".repeat(20));
+        text.push_str("// resilint: ignore-file[RES101]\n");
+        let s = parse(Lang::Rust, &text);
+        assert_eq!(s.len(), 1);
+        assert!(is_suppressed(&s, "RES501", 99));
+    }
+}
