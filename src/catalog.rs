@@ -114,8 +114,17 @@ pub struct CallSpec {
     /// elsewhere may be finished with a timeout there).
     #[serde(default)]
     pub finish: Vec<String>,
-    /// A string argument (DSN, URL) containing this text carries the timeout.
-    pub dsn_key: Option<String>,
+    /// A string argument (DSN, URL) containing one of these texts (any case) carries the timeout.
+    #[serde(default)]
+    pub dsn_key: OneOrMany,
+    /// A string argument starting with one of these (any case) names a local store
+    /// (`sqlite:///app.db`): the call makes no network connection.
+    #[serde(default)]
+    pub local_dsn: Vec<String>,
+    /// Keyword arguments that hand the call an object carrying its own settings
+    /// (`connection_pool=`, `http_client=`): the timeout is decided where that object is made.
+    #[serde(default)]
+    pub configured_by: Vec<String>,
     /// The timeout parameter takes `(connect, read)` tuples.
     #[serde(default)]
     pub tuple: bool,
@@ -246,9 +255,11 @@ impl Catalog {
         for ty in file.types {
             for ctor in &ty.constructors {
                 if ctor.contains('*') {
-                    self.constructor_globs.push((ty.lang, ctor.clone(), ty.name.clone()));
+                    self.constructor_globs
+                        .push((ty.lang, ctor.clone(), ty.name.clone()));
                 } else {
-                    self.constructors.insert((ty.lang, ctor.clone()), ty.name.clone());
+                    self.constructors
+                        .insert((ty.lang, ctor.clone()), ty.name.clone());
                 }
             }
             self.types.insert((ty.lang, ty.name.clone()), ty);
@@ -298,7 +309,10 @@ impl Catalog {
         // Rust: `redis::Client::open(..)` returns a `redis::Client` when the type is known.
         if lang == Lang::Rust {
             let (ty, _) = callee.rsplit_once("::")?;
-            return self.types.get(&(lang, ty.to_string())).map(|t| t.name.as_str());
+            return self
+                .types
+                .get(&(lang, ty.to_string()))
+                .map(|t| t.name.as_str());
         }
         None
     }
@@ -401,10 +415,18 @@ mod tests {
     fn builtin_catalog_loads_and_resolves_methods_of_types() {
         let c = Catalog::builtin();
         assert!(c.call(Lang::Python, "requests.get").is_some());
-        assert_eq!(c.constructed_type(Lang::Python, "api_pb2_grpc.GreeterStub"), Some("grpc.Stub"));
+        assert_eq!(
+            c.constructed_type(Lang::Python, "api_pb2_grpc.GreeterStub"),
+            Some("grpc.Stub")
+        );
         assert!(c.call(Lang::Python, "grpc.Stub.SayHello").is_some());
-        assert_eq!(c.constructed_type(Lang::Rust, "redis::Client::open"), Some("redis::Client"));
-        assert!(c.constructed_type(Lang::Python, "api_pb2.Greeter").is_none());
+        assert_eq!(
+            c.constructed_type(Lang::Rust, "redis::Client::open"),
+            Some("redis::Client")
+        );
+        assert!(c
+            .constructed_type(Lang::Python, "api_pb2.Greeter")
+            .is_none());
     }
 
     #[test]

@@ -7,7 +7,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::report::Format;
 
 #[derive(Debug, Parser)]
-#[command(name = "resilint", version, about = "Audits Python and Rust code for resilience and observability")]
+#[command(
+    name = "resilint",
+    version,
+    about = "Audits Python and Rust code for resilience and observability"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -2,12 +2,16 @@
 //! found upward from the scanned path, merged with the command line into [`Settings`].
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::Deserialize;
+use toml::de::{DeTable, DeValue};
 
-use crate::catalog::{Catalog, CallSpec, CatalogFile, DefaultTimeout, NamedDefault, OneOrMany, Unit};
+use crate::catalog::{
+    CallSpec, Catalog, CatalogFile, DefaultTimeout, NamedDefault, OneOrMany, Unit,
+};
 use crate::facts::Lang;
 use crate::finding::Severity;
 
@@ -72,12 +76,17 @@ impl UserCall {
             partial: Vec::new(),
             position: self.position,
             unit: self.unit,
-            default: Some(self.default.unwrap_or(DefaultTimeout::Named(NamedDefault::None))),
+            default: Some(
+                self.default
+                    .unwrap_or(DefaultTimeout::Named(NamedDefault::None)),
+            ),
             long_default: false,
             versions: Vec::new(),
             assumes: None,
             finish: Vec::new(),
-            dsn_key: None,
+            dsn_key: OneOrMany::default(),
+            local_dsn: Vec::new(),
+            configured_by: Vec::new(),
             tuple: false,
             deadline_bounds: true,
             fix,
@@ -107,7 +116,11 @@ pub struct LoadedConfig {
 /// Looks for a config upward from `start`.
 pub fn discover(start: &Path) -> Option<PathBuf> {
     let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
-    let mut dir = if start.is_dir() { Some(start.as_path()) } else { start.parent() };
+    let mut dir = if start.is_dir() {
+        Some(start.as_path())
+    } else {
+        start.parent()
+    };
     while let Some(d) = dir {
         for name in ["resilint.toml", ".resilint.toml"] {
             let candidate = d.join(name);
@@ -150,73 +163,216 @@ pub fn load(path: &Path) -> Result<LoadedConfig, Box<ConfigError>> {
         struct Tool {
             resilint: Option<Options>,
         }
-        toml::from_str::<Pyproject>(&text).map(|p| p.tool.and_then(|t| t.resilint).unwrap_or_default())
+        toml::from_str::<Pyproject>(&text)
+            .map(|p| p.tool.and_then(|t| t.resilint).unwrap_or_default())
     } else {
         toml::from_str(&text)
     };
+    let doc = DeTable::parse(&text).ok();
     let options = parsed.map_err(|e| {
-        let span = e.span().map(|r| SourceSpan::from(r.start..r.end.max(r.start + 1).min(text.len())));
-        let line = e.span().map(|r| text[..r.start.min(text.len())].lines().count().max(1));
-        let message = match line {
-            Some(l) => format!("invalid config file {display}, line {l}: {}", e.message()),
-            None => format!("invalid config file {display}: {}", e.message()),
-        };
-        Box::new(ConfigError {
-            message,
-            src: NamedSource::new(display.clone(), text.clone()),
-            span,
-            label: e.message().to_string(),
-        })
+        let span = e.span();
+        let key = span
+            .as_ref()
+            .and_then(|s| key_at(doc.as_ref()?.get_ref(), s.start, &[]));
+        ConfigError::at(&display, &text, key, span, e.message().to_string())
     })?;
-    validate(&options, &display, &text)?;
+    let prefix: &[&str] = if is_pyproject {
+        &["tool", "resilint"]
+    } else {
+        &[]
+    };
+    validate(
+        &options,
+        &display,
+        &text,
+        doc.as_ref().map(|d| d.get_ref()),
+        prefix,
+    )?;
     Ok(LoadedConfig {
         path: path.to_path_buf(),
         options,
     })
 }
 
-/// Checks values the types cannot: rule IDs, severities, globs.
-fn validate(options: &Options, display: &str, text: &str) -> Result<(), Box<ConfigError>> {
-    let error = |key: &str, message: String| {
-        let at = text.find(key).map(|i| SourceSpan::from(i..i + key.len()));
-        let line = at.map(|s| text[..s.offset()].lines().count() + 1);
+impl ConfigError {
+    /// An error at `span` of the config text, naming the file, the line and the key.
+    fn at(
+        display: &str,
+        text: &str,
+        key: Option<String>,
+        span: Option<Range<usize>>,
+        message: String,
+    ) -> Box<Self> {
+        let span = span.map(|r| {
+            let start = r.start.min(text.len());
+            start..r.end.max(start + 1).min(text.len())
+        });
+        let mut head = format!("invalid config file {display}");
+        if let Some(r) = &span {
+            head.push_str(&format!(
+                ", line {}",
+                text[..r.start].matches('\n').count() + 1
+            ));
+        }
+        if let Some(key) = &key {
+            head.push_str(&format!(", key `{key}`"));
+        }
         Box::new(ConfigError {
-            message: match line {
-                Some(l) => format!("invalid config file {display}, line {l}, key `{key}`: {message}"),
-                None => format!("invalid config file {display}, key `{key}`: {message}"),
-            },
+            message: format!("{head}: {message}"),
             src: NamedSource::new(display.to_string(), text.to_string()),
-            span: at,
+            span: span.map(SourceSpan::from),
             label: message,
         })
+    }
+}
+
+/// A key path as written in TOML: `severity.RES101`, `per-path-ignores."src/*.py"`.
+fn dotted(path: &[&str]) -> String {
+    let bare = |k: &str| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     };
-    let lists = options.select.iter().chain(&options.ignore).flatten();
-    for id in lists.chain(options.per_path_ignores.values().flatten()) {
-        if !is_rule_selector(id) {
-            return Err(error(id, format!("`{id}` is not a rule ID or prefix (like RES101, RES1, OBS)")));
+    let parts: Vec<String> = path
+        .iter()
+        .map(|k| {
+            if bare(k) {
+                k.to_string()
+            } else {
+                format!("{k:?}")
+            }
+        })
+        .collect();
+    parts.join(".")
+}
+
+/// The innermost key whose key or value holds byte `offset`.
+fn key_at(table: &DeTable<'_>, offset: usize, path: &[&str]) -> Option<String> {
+    for (key, value) in table.iter() {
+        let mut here = path.to_vec();
+        here.push(key.get_ref());
+        let inner = match value.get_ref() {
+            DeValue::Table(t) => key_at(t, offset, &here),
+            DeValue::Array(items) => items.iter().find_map(|item| match item.get_ref() {
+                DeValue::Table(t) => key_at(t, offset, &here),
+                _ => None,
+            }),
+            _ => None,
+        };
+        if inner.is_some() {
+            return inner;
+        }
+        if key.span().contains(&offset) || value.span().contains(&offset) {
+            return Some(dotted(&here));
+        }
+    }
+    None
+}
+
+/// What of a key an error points at.
+enum Part<'a> {
+    Key,
+    Value,
+    /// The string item of an array value (the whole value when it is not there).
+    Item(&'a str),
+}
+
+fn span_of(table: &DeTable<'_>, path: &[&str], part: Part<'_>) -> Option<Range<usize>> {
+    let (first, rest) = path.split_first()?;
+    let (key, value) = table.iter().find(|(k, _)| k.get_ref() == first)?;
+    if !rest.is_empty() {
+        return match value.get_ref() {
+            DeValue::Table(t) => span_of(t, rest, part),
+            _ => None,
+        };
+    }
+    match (part, value.get_ref()) {
+        (Part::Key, _) => Some(key.span()),
+        (Part::Item(item), DeValue::Array(items)) => items
+            .iter()
+            .find(|v| matches!(v.get_ref(), DeValue::String(s) if s == item))
+            .map_or(Some(value.span()), |v| Some(v.span())),
+        _ => Some(value.span()),
+    }
+}
+
+/// Checks values the types cannot: rule IDs, severities, globs.
+fn validate(
+    options: &Options,
+    display: &str,
+    text: &str,
+    doc: Option<&DeTable<'_>>,
+    prefix: &[&str],
+) -> Result<(), Box<ConfigError>> {
+    let error = |path: &[&str], part: Part<'_>, message: String| {
+        let full: Vec<&str> = prefix.iter().chain(path).copied().collect();
+        let span = doc.and_then(|d| span_of(d, &full, part));
+        ConfigError::at(display, text, Some(dotted(&full)), span, message)
+    };
+    let not_selector =
+        |id: &str| format!("`{id}` is not a rule ID or prefix (like RES101, RES1, OBS)");
+    for (key, ids) in [("select", &options.select), ("ignore", &options.ignore)] {
+        if let Some(bad) = ids.iter().flatten().find(|id| !is_rule_selector(id)) {
+            return Err(error(&[key], Part::Item(bad), not_selector(bad)));
+        }
+    }
+    for (glob, ids) in &options.per_path_ignores {
+        if let Some(bad) = ids.iter().find(|id| !is_rule_selector(id)) {
+            return Err(error(
+                &["per-path-ignores", glob],
+                Part::Item(bad),
+                not_selector(bad),
+            ));
+        }
+        if let Err(e) = globset::Glob::new(glob) {
+            return Err(error(
+                &["per-path-ignores", glob],
+                Part::Key,
+                format!("`{glob}` is not a valid glob: {e}"),
+            ));
         }
     }
     for (id, sev) in &options.severity {
         if crate::rules::meta(id).is_none() {
-            return Err(error(id, format!("`{id}` is not a rule ID")));
+            return Err(error(
+                &["severity", id],
+                Part::Key,
+                format!("`{id}` is not a rule ID"),
+            ));
         }
         if Severity::parse(sev).is_none() {
-            return Err(error(sev, format!("`{sev}` is not a severity (error, warning, note)")));
+            return Err(error(
+                &["severity", id],
+                Part::Value,
+                format!("`{sev}` is not a severity (error, warning, note)"),
+            ));
         }
     }
     if let Some(f) = &options.fail_on {
         if Severity::parse(f).is_none() && f != "never" {
-            return Err(error("fail-on", format!("`{f}` is not one of error, warning, note, never")));
+            return Err(error(
+                &["fail-on"],
+                Part::Value,
+                format!("`{f}` is not one of error, warning, note, never"),
+            ));
         }
     }
-    for glob in options.per_path_ignores.keys().chain(options.exclude.iter().flatten()) {
+    for glob in options.exclude.iter().flatten() {
         if let Err(e) = globset::Glob::new(glob) {
-            return Err(error(glob, format!("`{glob}` is not a valid glob: {e}")));
+            return Err(error(
+                &["exclude"],
+                Part::Item(glob),
+                format!("`{glob}` is not a valid glob: {e}"),
+            ));
         }
     }
     if let Some(max) = options.max_timeout_seconds {
         if max.is_nan() || max <= 0.0 {
-            return Err(error("max-timeout-seconds", "must be a positive number of seconds".into()));
+            return Err(error(
+                &["max-timeout-seconds"],
+                Part::Value,
+                "must be a positive number of seconds".into(),
+            ));
         }
     }
     Ok(())
@@ -229,15 +385,19 @@ pub fn is_rule_selector(id: &str) -> bool {
     }
     let letters: String = id.chars().take_while(|c| c.is_ascii_uppercase()).collect();
     let digits = &id[letters.len()..];
-    matches!(letters.as_str(), "RES" | "OBS") && digits.len() <= 3 && digits.chars().all(|c| c.is_ascii_digit())
+    matches!(letters.as_str(), "RES" | "OBS")
+        && digits.len() <= 3
+        && digits.chars().all(|c| c.is_ascii_digit())
 }
 
 /// Adds a user's in-house clients to the catalog.
 pub fn extend_catalog(catalog: &mut Catalog, options: &mut Options, source_text: &str) {
     let user = std::mem::take(&mut options.catalog);
     let mut file = CatalogFile::default();
-    file.calls.extend(user.python.into_iter().map(|c| c.into_spec(Lang::Python)));
-    file.calls.extend(user.rust.into_iter().map(|c| c.into_spec(Lang::Rust)));
+    file.calls
+        .extend(user.python.into_iter().map(|c| c.into_spec(Lang::Python)));
+    file.calls
+        .extend(user.rust.into_iter().map(|c| c.into_spec(Lang::Rust)));
     if !file.calls.is_empty() {
         catalog.add(file, source_text);
     }

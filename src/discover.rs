@@ -9,14 +9,36 @@ use crate::facts::Lang;
 
 /// Folders that never hold the project's own service code.
 const SKIPPED_DIRS: &[&str] = &[
-    ".git", "target", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox", ".mypy_cache",
-    ".ruff_cache", ".pytest_cache", ".resilint_cache", "site-packages", ".eggs",
+    ".git",
+    "target",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".resilint_cache",
+    "site-packages",
+    ".eggs",
 ];
 
 /// Path components that mark test code, examples and documentation sources.
 const TEST_DIRS: &[&str] = &[
-    "tests", "test", "testing", "__tests__", "benches", "examples", "example", "docs", "docs_src",
-    "fixtures", "testdata", "test_data",
+    "tests",
+    "test",
+    "testing",
+    "__tests__",
+    "benches",
+    "examples",
+    "example",
+    "docs",
+    "docs_src",
+    "fixtures",
+    "testdata",
+    "test_data",
 ];
 
 #[derive(Debug, Clone)]
@@ -48,7 +70,10 @@ pub fn is_test_path(rel: &str) -> bool {
     let mut parts = rel.split('/').peekable();
     while let Some(part) = parts.next() {
         if parts.peek().is_none() {
-            let stem = part.strip_suffix(".py").or_else(|| part.strip_suffix(".rs")).unwrap_or(part);
+            let stem = part
+                .strip_suffix(".py")
+                .or_else(|| part.strip_suffix(".rs"))
+                .unwrap_or(part);
             return stem.starts_with("test_")
                 || stem.ends_with("_test")
                 || stem.ends_with("_tests")
@@ -108,7 +133,9 @@ pub fn discover(paths: &[PathBuf], opts: &WalkOptions<'_>) -> Discovery {
             .follow_links(false)
             .filter_entry(|e| {
                 let skip = e.file_type().is_some_and(|t| t.is_dir())
-                    && e.file_name().to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n));
+                    && e.file_name()
+                        .to_str()
+                        .is_some_and(|n| SKIPPED_DIRS.contains(&n));
                 !skip
             });
         for entry in builder.build() {
@@ -140,7 +167,9 @@ fn add_file(out: &mut Discovery, path: &Path, root: &Path, excluded: &GlobSet, e
     if crate::versions::is_pin_file(name) {
         out.pin_files.push(path.to_path_buf());
     }
-    let Some(lang) = Lang::from_path(path) else { return };
+    let Some(lang) = Lang::from_path(path) else {
+        return;
+    };
     let rel = relative(path, root);
     if !explicit && excluded.is_match(&rel) {
         return;
@@ -159,10 +188,25 @@ mod tests {
 
     #[test]
     fn test_code_is_told_from_the_path() {
-        for p in ["tests/a.py", "pkg/tests/x/a.py", "a/test_x.py", "a/x_test.py", "conftest.py", "crate/benches/b.rs", "build.rs", "examples/demo.rs"] {
+        for p in [
+            "tests/a.py",
+            "pkg/tests/x/a.py",
+            "a/test_x.py",
+            "a/x_test.py",
+            "conftest.py",
+            "crate/benches/b.rs",
+            "build.rs",
+            "examples/demo.rs",
+        ] {
             assert!(is_test_path(p), "{p}");
         }
-        for p in ["app/main.py", "src/lib.rs", "app/testimonials.py", "app/contest.py", "src/builder.rs"] {
+        for p in [
+            "app/main.py",
+            "src/lib.rs",
+            "app/testimonials.py",
+            "app/contest.py",
+            "src/builder.rs",
+        ] {
             assert!(!is_test_path(p), "{p}");
         }
     }

@@ -43,7 +43,9 @@ pub struct ScanOptions {
 }
 
 impl ScanOptions {
-    pub fn per_path_ignores_from(map: &BTreeMap<String, Vec<String>>) -> Vec<(GlobSet, Vec<String>)> {
+    pub fn per_path_ignores_from(
+        map: &BTreeMap<String, Vec<String>>,
+    ) -> Vec<(GlobSet, Vec<String>)> {
         map.iter()
             .filter_map(|(glob, ids)| {
                 let mut b = GlobSetBuilder::new();
@@ -80,14 +82,21 @@ struct FileOutcome {
 
 pub fn scan(discovery: &Discovery, opts: &ScanOptions) -> ScanResult {
     let pins = PinIndex::read(&discovery.pin_files);
-    let (audited, tests): (Vec<&SourceFile>, Vec<&SourceFile>) =
-        discovery.files.iter().partition(|f| opts.include_tests || !f.is_test);
+    let (audited, tests): (Vec<&SourceFile>, Vec<&SourceFile>) = discovery
+        .files
+        .iter()
+        .partition(|f| opts.include_tests || !f.is_test);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs)
         // syn recurses; give deep (but accepted) files room.
         .stack_size(64 * 1024 * 1024)
         .build();
-    let run = || -> Vec<FileOutcome> { audited.par_iter().map(|f| scan_file(f, opts, &pins)).collect() };
+    let run = || -> Vec<FileOutcome> {
+        audited
+            .par_iter()
+            .map(|f| scan_file(f, opts, &pins))
+            .collect()
+    };
     let outcomes = match pool {
         Ok(pool) => pool.install(run),
         Err(_) => run(),
@@ -114,14 +123,27 @@ pub fn scan(discovery: &Discovery, opts: &ScanOptions) -> ScanResult {
     ScanResult { findings, stats }
 }
 
-fn res000(path: &str, line: u32, col: u32, message: String, snippet: &str, opts: &ScanOptions) -> Finding {
+fn res000(
+    path: &str,
+    line: u32,
+    col: u32,
+    message: String,
+    snippet: &str,
+    opts: &ScanOptions,
+) -> Finding {
     let meta = rules::meta("RES000").expect("RES000 is a built-in rule");
     Finding {
         rule: meta.id.clone(),
         name: meta.name.clone(),
-        severity: opts.severity.get("RES000").copied().unwrap_or(meta.severity),
+        severity: opts
+            .severity
+            .get("RES000")
+            .copied()
+            .unwrap_or(meta.severity),
         message,
-        help: Some("fix the file so that it parses, or exclude it; findings in it may be missing".into()),
+        help: Some(
+            "fix the file so that it parses, or exclude it; findings in it may be missing".into(),
+        ),
         path: path.to_string(),
         span: Span {
             line,
@@ -152,7 +174,8 @@ fn read_source(file: &SourceFile, max_size: u64) -> Result<String, String> {
     if bytes.contains(&0) {
         return Err("contains NUL bytes: not a text source file".into());
     }
-    let mut text = String::from_utf8(bytes).map_err(|e| format!("not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()))?;
+    let mut text = String::from_utf8(bytes)
+        .map_err(|e| format!("not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()))?;
     if text.starts_with('\u{feff}') {
         text.drain(..3);
     }
@@ -194,12 +217,18 @@ fn scan_file(file: &SourceFile, opts: &ScanOptions, pins: &PinIndex) -> FileOutc
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_default();
-            return problem_outcome(format!("internal error while reading this file ({what}); please report it"));
+            return problem_outcome(format!(
+                "internal error while reading this file ({what}); please report it"
+            ));
         }
     };
     let findings = match catch_unwind(AssertUnwindSafe(|| run_checks(file, &facts, opts, pins))) {
         Ok(f) => f,
-        Err(_) => return problem_outcome("internal error in a rule on this file; please report it".into()),
+        Err(_) => {
+            return problem_outcome(
+                "internal error in a rule on this file; please report it".into(),
+            )
+        }
     };
     FileOutcome {
         lines: u64::from(facts.lines),
@@ -208,7 +237,12 @@ fn scan_file(file: &SourceFile, opts: &ScanOptions, pins: &PinIndex) -> FileOutc
     }
 }
 
-fn run_checks(file: &SourceFile, facts: &FileFacts, opts: &ScanOptions, pins: &PinIndex) -> Vec<Finding> {
+fn run_checks(
+    file: &SourceFile,
+    facts: &FileFacts,
+    opts: &ScanOptions,
+    pins: &PinIndex,
+) -> Vec<Finding> {
     let pins = pins.for_file(&file.path);
     let mut cx = FileCx {
         lang: file.lang,
@@ -227,7 +261,14 @@ fn run_checks(file: &SourceFile, facts: &FileFacts, opts: &ScanOptions, pins: &P
     let mut findings = Vec::new();
     if opts.selection.enabled("RES000") && !path_ignored(&file.rel, "RES000", opts) {
         for p in &facts.problems {
-            findings.push(res000(&file.rel, p.line, p.col, p.message.clone(), facts.snippet(p.line), opts));
+            findings.push(res000(
+                &file.rel,
+                p.line,
+                p.col,
+                p.message.clone(),
+                facts.snippet(p.line),
+                opts,
+            ));
         }
     }
     for raw in cx.out {
@@ -235,7 +276,11 @@ fn run_checks(file: &SourceFile, facts: &FileFacts, opts: &ScanOptions, pins: &P
         findings.push(Finding {
             rule: meta.id.clone(),
             name: meta.name.clone(),
-            severity: opts.severity.get(raw.rule).copied().unwrap_or(meta.severity),
+            severity: opts
+                .severity
+                .get(raw.rule)
+                .copied()
+                .unwrap_or(meta.severity),
             message: raw.message,
             help: raw.help,
             path: file.rel.clone(),
@@ -252,7 +297,10 @@ fn run_checks(file: &SourceFile, facts: &FileFacts, opts: &ScanOptions, pins: &P
 }
 
 fn path_ignored(rel: &str, rule: &str, opts: &ScanOptions) -> bool {
-    opts.per_path_ignores
-        .iter()
-        .any(|(set, ids)| set.is_match(rel) && ids.iter().any(|id| id == "ALL" || rule.starts_with(id.as_str())))
+    opts.per_path_ignores.iter().any(|(set, ids)| {
+        set.is_match(rel)
+            && ids
+                .iter()
+                .any(|id| id == "ALL" || rule.starts_with(id.as_str()))
+    })
 }

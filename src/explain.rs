@@ -20,9 +20,21 @@ pub fn list(out: &mut dyn Write, json: bool) -> io::Result<()> {
         serde_json::to_writer_pretty(&mut *out, &rows)?;
         return writeln!(out);
     }
-    writeln!(out, "{:<7} {:<26} {:<8} {:<10} summary", "id", "name", "severity", "area")?;
+    writeln!(
+        out,
+        "{:<7} {:<26} {:<8} {:<10} summary",
+        "id", "name", "severity", "area"
+    )?;
     for r in rules::all() {
-        writeln!(out, "{:<7} {:<26} {:<8} {:<10} {}", r.id, r.name, r.severity.as_str(), r.area, r.summary)?;
+        writeln!(
+            out,
+            "{:<7} {:<26} {:<8} {:<10} {}",
+            r.id,
+            r.name,
+            r.severity.as_str(),
+            r.area,
+            r.summary
+        )?;
     }
     Ok(())
 }
@@ -47,7 +59,12 @@ pub fn explain(out: &mut dyn Write, r: &RuleMeta) -> io::Result<()> {
             Lang::Python => "Python",
             Lang::Rust => "Rust",
         };
-        writeln!(out, "\n## {lang}\nBad:\n{}\n\nGood:\n{}", indent(&ex.bad), indent(&ex.good))?;
+        writeln!(
+            out,
+            "\n## {lang}\nBad:\n{}\n\nGood:\n{}",
+            indent(&ex.bad),
+            indent(&ex.good)
+        )?;
     }
     if !r.references.is_empty() {
         writeln!(out, "\n## References")?;
@@ -59,5 +76,9 @@ pub fn explain(out: &mut dyn Write, r: &RuleMeta) -> io::Result<()> {
 }
 
 fn indent(code: &str) -> String {
-    code.trim_end().lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")
+    code.trim_end()
+        .lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

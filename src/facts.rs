@@ -21,7 +21,9 @@ impl Lang {
 }
 
 /// A region of a file: 1-based lines, 1-based columns counted in Unicode scalar values.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Span {
     pub line: u32,
     pub col: u32,
@@ -135,11 +137,18 @@ impl CallFact {
             .args
             .iter()
             .filter(|a| a.name.as_deref() == Some(name))
-            .map(|a| Param { value: &a.value, span: a.span });
-        let method = self.chain.iter().filter(|c| c.method == name).map(|c| Param {
-            value: c.args.first().map_or(&UNKNOWN, |a| &a.value),
-            span: c.span,
-        });
+            .map(|a| Param {
+                value: &a.value,
+                span: a.span,
+            });
+        let method = self
+            .chain
+            .iter()
+            .filter(|c| c.method == name)
+            .map(|c| Param {
+                value: c.args.first().map_or(&UNKNOWN, |a| &a.value),
+                span: c.span,
+            });
         keyword.chain(method).last()
     }
 

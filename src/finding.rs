@@ -52,7 +52,13 @@ pub struct Finding {
 
 impl Finding {
     pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
-        (&self.path, self.span.line, self.span.col, &self.rule, &self.message)
+        (
+            &self.path,
+            self.span.line,
+            self.span.col,
+            &self.rule,
+            &self.message,
+        )
     }
 }
 

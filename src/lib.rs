@@ -36,7 +36,9 @@ pub fn run(cli: Cli) -> miette::Result<u8> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let result = match cli.command {
-        Command::Rules { format } => explain::list(&mut out, matches!(format, ListFormat::Json)).map(|_| 0),
+        Command::Rules { format } => {
+            explain::list(&mut out, matches!(format, ListFormat::Json)).map(|_| 0)
+        }
         Command::Rule { id } => {
             let id = id.to_ascii_uppercase();
             let meta = rules::meta(&id)
@@ -68,7 +70,11 @@ fn scan_root(paths: &[PathBuf]) -> PathBuf {
 }
 
 fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     for p in &paths {
         if std::fs::symlink_metadata(p).is_err() {
             return Err(miette!("no such file or folder: {}", p.display()));
@@ -84,8 +90,15 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
         })?;
         outputs.push((format, PathBuf::from(path)));
     }
-    if let Some(bad) = args.select.iter().chain(&args.ignore).find(|s| !config::is_rule_selector(s)) {
-        return Err(miette!("`{bad}` is not a rule ID or prefix (like RES101, RES1, OBS, ALL)"));
+    if let Some(bad) = args
+        .select
+        .iter()
+        .chain(&args.ignore)
+        .find(|s| !config::is_rule_selector(s))
+    {
+        return Err(miette!(
+            "`{bad}` is not a rule ID or prefix (like RES101, RES1, OBS, ALL)"
+        ));
     }
 
     let config_path = if args.no_config {
@@ -161,7 +174,10 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
         Color::Never => false,
         Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let enabled_rules = rules::all().iter().filter(|r| opts.selection.enabled(&r.id)).collect();
+    let enabled_rules = rules::all()
+        .iter()
+        .filter(|r| opts.selection.enabled(&r.id))
+        .collect();
     let report = Report {
         findings: &result.findings,
         stats: &result.stats,
@@ -181,7 +197,9 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
     };
     match written {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            return Err(e).into_diagnostic().wrap_err("cannot write to standard output")
+            return Err(e)
+                .into_diagnostic()
+                .wrap_err("cannot write to standard output")
         }
         _ => {}
     }

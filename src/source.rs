@@ -54,7 +54,11 @@ impl<'a> LineIndex<'a> {
         let Some(&start) = self.starts.get(line as usize - 1) else {
             return "";
         };
-        let end = self.starts.get(line as usize).copied().unwrap_or(self.text.len());
+        let end = self
+            .starts
+            .get(line as usize)
+            .copied()
+            .unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 

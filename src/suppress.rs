@@ -1,6 +1,6 @@
 //! Inline suppressions: `# resilint: ignore[RES101]` (Python) and `// resilint: ignore[RES101]`
-//! (Rust) on a finding's line or the line above; `resilint: ignore` alone for every rule on the
-//! line; `resilint: ignore-file[RES501]` in a file's first lines for the whole file.
+//! (Rust) on a finding's line, or alone on the line above; `resilint: ignore` alone for every rule
+//! on the line; `resilint: ignore-file[RES501]` in a file's first lines for the whole file.
 
 use crate::facts::{Lang, Suppression};
 
@@ -14,13 +14,23 @@ pub fn parse(lang: Lang, text: &str) -> Vec<Suppression> {
     };
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        let Some(at) = line.find("resilint:") else { continue };
+        let Some(at) = line.find("resilint:") else {
+            continue;
+        };
         let before = &line[..at];
-        let Some(comment_start) = before.rfind(marker) else { continue };
+        let Some(comment_start) = before.rfind(marker) else {
+            continue;
+        };
         if !before[comment_start + marker.len()..].trim().is_empty() {
             continue;
         }
-        if let Some(s) = parse_directive(&line[at + "resilint:".len()..], i as u32 + 1) {
+        // A directive on a line of its own covers the next line; after code, only its own.
+        let covers = if before[..comment_start].trim().is_empty() {
+            i + 2
+        } else {
+            i + 1
+        };
+        if let Some(s) = parse_directive(&line[at + "resilint:".len()..], covers as u32) {
             if !s.file_level || i < FILE_LEVEL_LINES {
                 out.push(s);
             }
@@ -52,7 +62,12 @@ fn parse_directive(rest: &str, line: u32) -> Option<Suppression> {
             rules
         }
         // `ignore` followed by other text (`ignored`) is not a directive.
-        None if rest.is_empty() || rest.starts_with(char::is_whitespace) || rest.starts_with("--") => Vec::new(),
+        None if rest.is_empty()
+            || rest.starts_with(char::is_whitespace)
+            || rest.starts_with("--") =>
+        {
+            Vec::new()
+        }
         None => return None,
     };
     Some(Suppression {
@@ -63,9 +78,10 @@ fn parse_directive(rest: &str, line: u32) -> Option<Suppression> {
 }
 
 /// Whether a finding of `rule` on `line` is suppressed. A rule prefix (`RES1`) covers its rules.
+/// A suppression's `line` is the line it covers (see [`parse`]).
 pub fn is_suppressed(suppressions: &[Suppression], rule: &str, line: u32) -> bool {
     suppressions.iter().any(|s| {
-        let applies = s.file_level || s.line == line || s.line + 1 == line;
+        let applies = s.file_level || s.line == line;
         applies && (s.rules.is_empty() || s.rules.iter().any(|r| rule.starts_with(r.as_str())))
     })
 }
@@ -82,6 +98,16 @@ mod tests {
         assert!(is_suppressed(&s, "RES102", 1));
         assert!(is_suppressed(&s, "RES105", 3));
         assert!(!is_suppressed(&s, "RES105", 1));
+    }
+
+    #[test]
+    fn a_directive_after_code_covers_only_its_own_line() {
+        let text = "a()  # resilint: ignore[RES101]\nb()\n    # resilint: ignore\nc()\nd()\n";
+        let s = parse(Lang::Python, text);
+        assert!(is_suppressed(&s, "RES101", 1));
+        assert!(!is_suppressed(&s, "RES101", 2));
+        assert!(is_suppressed(&s, "RES101", 4));
+        assert!(!is_suppressed(&s, "RES101", 5));
     }
 
     #[test]

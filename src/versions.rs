@@ -166,9 +166,17 @@ fn read_pins(path: &Path, text: &str, pins: &mut Pins) {
             let Ok(doc) = text.parse::<toml::Table>() else {
                 return;
             };
-            for pkg in doc.get("package").and_then(|p| p.as_array()).into_iter().flatten() {
+            for pkg in doc
+                .get("package")
+                .and_then(|p| p.as_array())
+                .into_iter()
+                .flatten()
+            {
                 let name = pkg.get("name").and_then(|n| n.as_str());
-                let version = pkg.get("version").and_then(|v| v.as_str()).and_then(Version::parse);
+                let version = pkg
+                    .get("version")
+                    .and_then(|v| v.as_str())
+                    .and_then(Version::parse);
                 if let (Some(n), Some(v)) = (name, version) {
                     pins.insert(n, v, true);
                 }
@@ -191,8 +199,15 @@ fn read_pins(path: &Path, text: &str, pins: &mut Pins) {
                 return;
             };
             for table in ["dependencies", "dev-dependencies"] {
-                for (n, spec) in doc.get(table).and_then(|d| d.as_table()).into_iter().flatten() {
-                    let req = spec.as_str().or_else(|| spec.get("version").and_then(|v| v.as_str()));
+                for (n, spec) in doc
+                    .get(table)
+                    .and_then(|d| d.as_table())
+                    .into_iter()
+                    .flatten()
+                {
+                    let req = spec
+                        .as_str()
+                        .or_else(|| spec.get("version").and_then(|v| v.as_str()));
                     if let Some(v) = req.and_then(spec_version) {
                         pins.insert(n, v, false);
                     }
@@ -207,7 +222,11 @@ fn read_pins(path: &Path, text: &str, pins: &mut Pins) {
                 .get("project")
                 .and_then(|p| p.get("dependencies"))
                 .and_then(|d| d.as_array());
-            for dep in project_deps.into_iter().flatten().filter_map(|d| d.as_str()) {
+            for dep in project_deps
+                .into_iter()
+                .flatten()
+                .filter_map(|d| d.as_str())
+            {
                 if let Some((n, v)) = requirement(dep) {
                     pins.insert(&n, v, false);
                 }
@@ -218,7 +237,9 @@ fn read_pins(path: &Path, text: &str, pins: &mut Pins) {
                 .and_then(|p| p.get("dependencies"))
                 .and_then(|d| d.as_table());
             for (n, spec) in poetry.into_iter().flatten() {
-                let req = spec.as_str().or_else(|| spec.get("version").and_then(|v| v.as_str()));
+                let req = spec
+                    .as_str()
+                    .or_else(|| spec.get("version").and_then(|v| v.as_str()));
                 if let Some(v) = req.and_then(spec_version) {
                     pins.insert(n, v, false);
                 }
@@ -252,7 +273,9 @@ fn requirement(line: &str) -> Option<(String, Version)> {
 /// The lowest version a specifier allows: `==1.2`, `>=1.2`, `~=1.2`, `^1.2`, `1.2`.
 fn spec_version(spec: &str) -> Option<Version> {
     let spec = spec.trim();
-    let first = spec.split(',').find(|c| !c.trim_start().starts_with('<') && !c.contains("!="))?;
+    let first = spec
+        .split(',')
+        .find(|c| !c.trim_start().starts_with('<') && !c.contains("!="))?;
     let first = first.trim().trim_start_matches(['=', '>', '~', '^', ' ']);
     Version::parse(first)
 }
@@ -266,13 +289,22 @@ mod tests {
         let v = Version::parse("8.1").unwrap();
         assert!(VersionReq::parse(">=8.1").unwrap().matches(&v));
         assert!(!VersionReq::parse("<8.1").unwrap().matches(&v));
-        assert!(VersionReq::parse(">=2, <3").unwrap().matches(&Version::parse("2.9.1").unwrap()));
-        assert!(!VersionReq::parse(">=2, <3").unwrap().matches(&Version::parse("3.0.0").unwrap()));
+        assert!(VersionReq::parse(">=2, <3")
+            .unwrap()
+            .matches(&Version::parse("2.9.1").unwrap()));
+        assert!(!VersionReq::parse(">=2, <3")
+            .unwrap()
+            .matches(&Version::parse("3.0.0").unwrap()));
     }
 
     #[test]
     fn requirement_lines_give_lowest_allowed_version() {
-        assert_eq!(requirement("redis[hiredis]>=8.1 ; python_version>'3'").unwrap().1, Version::parse("8.1").unwrap());
+        assert_eq!(
+            requirement("redis[hiredis]>=8.1 ; python_version>'3'")
+                .unwrap()
+                .1,
+            Version::parse("8.1").unwrap()
+        );
         assert_eq!(requirement("requests==2.31.0").unwrap().0, "requests");
         assert!(requirement("-r base.txt").is_none());
         assert!(requirement("redis<9").is_none());

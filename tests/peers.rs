@@ -59,12 +59,20 @@ fn peer_timeout_fixtures_match_expectations() {
         };
         let name = source.file_name().unwrap().to_string_lossy().to_string();
         let discovery = Discovery {
-            files: vec![SourceFile { path: source.clone(), rel: name.clone(), lang: Lang::Python, is_test: false }],
+            files: vec![SourceFile {
+                path: source.clone(),
+                rel: name.clone(),
+                lang: Lang::Python,
+                is_test: false,
+            }],
             pin_files: Vec::new(),
             skipped: Vec::new(),
         };
-        let got: BTreeSet<(u32, String)> =
-            engine::scan(&discovery, &opts).findings.iter().map(|f| (f.span.line, f.rule.clone())).collect();
+        let got: BTreeSet<(u32, String)> = engine::scan(&discovery, &opts)
+            .findings
+            .iter()
+            .map(|f| (f.span.line, f.rule.clone()))
+            .collect();
         for missing in wanted.difference(&got) {
             failures.push(format!("{name}:{}: missing {}", missing.0, missing.1));
         }
@@ -73,6 +81,10 @@ fn peer_timeout_fixtures_match_expectations() {
         }
         checked += 1;
     }
-    assert!(checked >= 2, "expected bandit's and pylint's fixtures in {}", dir.display());
+    assert!(
+        checked >= 2,
+        "expected bandit's and pylint's fixtures in {}",
+        dir.display()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

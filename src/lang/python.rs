@@ -206,10 +206,12 @@ impl<'a, 'f> Extractor<'a, 'f> {
                     self.aliases.insert(head.to_string(), head.to_string());
                 }
                 "aliased_import" => {
-                    if let (Some(n), Some(a)) =
-                        (name.child_by_field_name("name"), name.child_by_field_name("alias"))
-                    {
-                        self.aliases.insert(self.text(a).to_string(), dotted(self.text(n)));
+                    if let (Some(n), Some(a)) = (
+                        name.child_by_field_name("name"),
+                        name.child_by_field_name("alias"),
+                    ) {
+                        self.aliases
+                            .insert(self.text(a).to_string(), dotted(self.text(n)));
                     }
                 }
                 _ => {}
@@ -233,11 +235,13 @@ impl<'a, 'f> Extractor<'a, 'f> {
                     self.aliases.insert(n.clone(), format!("{module}.{n}"));
                 }
                 "aliased_import" => {
-                    if let (Some(n), Some(a)) =
-                        (name.child_by_field_name("name"), name.child_by_field_name("alias"))
-                    {
+                    if let (Some(n), Some(a)) = (
+                        name.child_by_field_name("name"),
+                        name.child_by_field_name("alias"),
+                    ) {
                         let n = dotted(self.text(n));
-                        self.aliases.insert(self.text(a).to_string(), format!("{module}.{n}"));
+                        self.aliases
+                            .insert(self.text(a).to_string(), format!("{module}.{n}"));
                     }
                 }
                 _ => {}
@@ -250,9 +254,10 @@ impl<'a, 'f> Extractor<'a, 'f> {
         let Some(assign) = stmt.named_child(0).filter(|n| n.kind() == "assignment") else {
             return;
         };
-        let (Some(left), Some(right)) =
-            (assign.child_by_field_name("left"), assign.child_by_field_name("right"))
-        else {
+        let (Some(left), Some(right)) = (
+            assign.child_by_field_name("left"),
+            assign.child_by_field_name("right"),
+        ) else {
             return;
         };
         if left.kind() != "identifier" {
@@ -357,7 +362,11 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 let attr = node.child_by_field_name("attribute")?;
                 if object.kind() == "identifier" && matches!(self.text(object), "self" | "cls") {
                     let class = ctx.class?;
-                    return self.class_objects.get(&class)?.get(self.text(attr)).cloned();
+                    return self
+                        .class_objects
+                        .get(&class)?
+                        .get(self.text(attr))
+                        .cloned();
                 }
                 None
             }
@@ -380,7 +389,10 @@ impl<'a, 'f> Extractor<'a, 'f> {
         match node.kind() {
             "identifier" => {
                 let name = self.text(node).to_string();
-                let depth = self.scopes.iter().rposition(|s| s.objects.contains_key(&name));
+                let depth = self
+                    .scopes
+                    .iter()
+                    .rposition(|s| s.objects.contains_key(&name));
                 match depth {
                     Some(d) => self.scopes[d].objects.get_mut(&name),
                     None => self.module_objects.get_mut(&name),
@@ -484,9 +496,10 @@ impl<'a, 'f> Extractor<'a, 'f> {
             "function_definition" => return self.emit_function(node, depth, ctx),
             "class_definition" => return self.emit_class(node, depth, ctx),
             "assignment" => {
-                if let (Some(left), Some(right)) =
-                    (node.child_by_field_name("left"), node.child_by_field_name("right"))
-                {
+                if let (Some(left), Some(right)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) {
                     // Pass the value first: it is evaluated before the name is bound.
                     self.emit(right, depth + 1, ctx);
                     let at_module = self.scopes.is_empty();
@@ -514,7 +527,10 @@ impl<'a, 'f> Extractor<'a, 'f> {
     }
 
     fn emit_function(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
-        let name = node.child_by_field_name("name").map(|n| self.text(n)).unwrap_or("");
+        let name = node
+            .child_by_field_name("name")
+            .map(|n| self.text(n))
+            .unwrap_or("");
         let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
         let ctx = Ctx {
             in_async: is_async,
@@ -598,7 +614,9 @@ impl<'a, 'f> Extractor<'a, 'f> {
     fn emit_with(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
         let mut inner = ctx.clone();
         let mut cursor = node.walk();
-        let clause = node.children(&mut cursor).find(|c| c.kind() == "with_clause");
+        let clause = node
+            .children(&mut cursor)
+            .find(|c| c.kind() == "with_clause");
         if let Some(clause) = clause {
             let mut c2 = clause.walk();
             let items: Vec<Node> = clause.named_children(&mut c2).collect();
@@ -641,13 +659,18 @@ impl<'a, 'f> Extractor<'a, 'f> {
         let mut receiver = None;
         if let Some(f) = function.filter(|f| f.kind() == "attribute") {
             let object = f.child_by_field_name("object");
-            let method = f.child_by_field_name("attribute").map(|m| self.text(m).to_string());
+            let method = f
+                .child_by_field_name("attribute")
+                .map(|m| self.text(m).to_string());
             if let (Some(object), Some(method)) = (object, method) {
                 if let Some(obj) = self.object_of(object, ctx) {
-                    let configures = self
-                        .catalog
-                        .type_spec(Lang::Python, &obj.ty)
-                        .is_some_and(|t| t.configured_by.contains(&method) || t.timeout_setters.contains(&method));
+                    let configures =
+                        self.catalog
+                            .type_spec(Lang::Python, &obj.ty)
+                            .is_some_and(|t| {
+                                t.configured_by.contains(&method)
+                                    || t.timeout_setters.contains(&method)
+                            });
                     if configures {
                         self.record_setter(object, &method, args_node, ctx);
                     }
@@ -662,7 +685,10 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 inner.under_deadline = true;
             }
             let is_fact = self.catalog.is_external(Lang::Python, &callee)
-                || self.catalog.constructed_type(Lang::Python, &callee).is_some();
+                || self
+                    .catalog
+                    .constructed_type(Lang::Python, &callee)
+                    .is_some();
             if is_fact {
                 let (args, forwards_args, forwards_kwargs) = match args_node {
                     Some(a) => self.arguments(a),
@@ -722,7 +748,9 @@ impl<'a, 'f> Extractor<'a, 'f> {
         for child in node.named_children(&mut cursor) {
             match child.kind() {
                 "keyword_argument" => {
-                    let name = child.child_by_field_name("name").map(|n| self.text(n).to_string());
+                    let name = child
+                        .child_by_field_name("name")
+                        .map(|n| self.text(n).to_string());
                     let value = child
                         .child_by_field_name("value")
                         .and_then(|v| literal(self, v, 0))
@@ -734,7 +762,20 @@ impl<'a, 'f> Extractor<'a, 'f> {
                     });
                 }
                 "list_splat" => star = true,
-                "dictionary_splat" => star_star = true,
+                "dictionary_splat" => {
+                    // `**DEFAULTS` where `DEFAULTS = {"timeout": 5}` is a module constant: read it.
+                    let spread = child.named_child(0).and_then(|d| literal(self, d, 0));
+                    match spread {
+                        Some(Value::Dict { entries }) => {
+                            args.extend(entries.into_iter().map(|(name, value)| Arg {
+                                name: Some(name),
+                                value,
+                                span: self.span(child),
+                            }))
+                        }
+                        _ => star_star = true,
+                    }
+                }
                 "comment" => {}
                 _ => args.push(Arg {
                     name: None,
@@ -781,10 +822,12 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 }
                 ClockUse::Compare
             } else {
-                let is_add = node.child_by_field_name("operator").is_some_and(|o| self.text(o) == "+");
-                let names_deadline = target
-                    .as_deref()
-                    .is_some_and(|t| t.contains("deadline") || t.contains("timeout") || t.contains("until"));
+                let is_add = node
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| self.text(o) == "+");
+                let names_deadline = target.as_deref().is_some_and(|t| {
+                    t.contains("deadline") || t.contains("timeout") || t.contains("until")
+                });
                 if !is_add || target.is_none() || !(precise || names_deadline) {
                     continue;
                 }
@@ -801,13 +844,20 @@ impl<'a, 'f> Extractor<'a, 'f> {
         }
     }
 
-    fn find_clock_calls<'t>(&self, node: Node<'t>, depth: usize, out: &mut Vec<(String, Node<'t>)>) {
+    fn find_clock_calls<'t>(
+        &self,
+        node: Node<'t>,
+        depth: usize,
+        out: &mut Vec<(String, Node<'t>)>,
+    ) {
         if depth > 16 {
             return;
         }
         match node.kind() {
             "call" => {
-                let callee = node.child_by_field_name("function").and_then(|f| self.qualname_raw(f));
+                let callee = node
+                    .child_by_field_name("function")
+                    .and_then(|f| self.qualname_raw(f));
                 if let Some(c) = callee {
                     if WALL_CLOCKS.contains(&c.as_str()) {
                         out.push((c, node));
@@ -815,7 +865,10 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 }
                 return;
             }
-            "binary_operator" | "comparison_operator" | "parenthesized_expression" | "unary_operator" => {}
+            "binary_operator"
+            | "comparison_operator"
+            | "parenthesized_expression"
+            | "unary_operator" => {}
             _ => return,
         }
         let mut cursor = node.walk();
@@ -916,7 +969,9 @@ fn literal(x: &Extractor<'_, '_>, node: Node<'_>, depth: usize) -> Option<Value>
                 if pair.kind() != "pair" {
                     continue;
                 }
-                let key = pair.child_by_field_name("key").and_then(|k| literal(x, k, depth + 1));
+                let key = pair
+                    .child_by_field_name("key")
+                    .and_then(|k| literal(x, k, depth + 1));
                 let value = pair
                     .child_by_field_name("value")
                     .and_then(|v| literal(x, v, depth + 1))
@@ -948,7 +1003,9 @@ fn literal(x: &Extractor<'_, '_>, node: Node<'_>, depth: usize) -> Option<Value>
                 }
                 _ => {
                     let name = x.text(function);
-                    let arg = args.and_then(|a| a.named_child(0)).map(|n| x.text(n).to_ascii_lowercase());
+                    let arg = args
+                        .and_then(|a| a.named_child(0))
+                        .map(|n| x.text(n).to_ascii_lowercase());
                     if name == "float" && arg.is_some_and(|s| s.contains("inf")) {
                         Value::Unlimited
                     } else {
@@ -963,7 +1020,10 @@ fn literal(x: &Extractor<'_, '_>, node: Node<'_>, depth: usize) -> Option<Value>
         },
         "identifier" => {
             let name = x.text(node);
-            let local = x.scopes.iter().any(|s| s.shadowed.contains(name) || s.objects.contains_key(name));
+            let local = x
+                .scopes
+                .iter()
+                .any(|s| s.shadowed.contains(name) || s.objects.contains_key(name));
             match x.constants.get(name) {
                 Some(Some(v)) if !local => v.clone(),
                 _ => Value::Other,

@@ -169,7 +169,8 @@ impl<'ast> Visit<'ast> for Items {
                 }
             }
             if !targets.is_empty() {
-                self.deadline_candidates.push((path_string(&p.path), targets));
+                self.deadline_candidates
+                    .push((path_string(&p.path), targets));
             }
         }
         visit::visit_expr_call(self, c);
@@ -191,7 +192,11 @@ fn called_fn_name(expr: &Expr) -> Option<String> {
 }
 
 fn path_string(path: &syn::Path) -> String {
-    path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::")
+    path.segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::")
 }
 
 /// The path of a type, looking through references and smart pointers: `&Arc<redis::Client>`.
@@ -272,7 +277,10 @@ impl Extractor<'_, '_> {
             return None;
         }
         let base = if let Some(full) = self.items.aliases.get(head) {
-            if full.starts_with("crate::") || full.starts_with("self::") || full.starts_with("super::") {
+            if full.starts_with("crate::")
+                || full.starts_with("self::")
+                || full.starts_with("super::")
+            {
                 return None;
             }
             full.clone()
@@ -280,10 +288,17 @@ impl Extractor<'_, '_> {
             return None;
         } else if rest.is_none() || head.chars().next().is_some_and(char::is_uppercase) {
             // A bare name from a glob import: `use tokio::net::*; TcpStream::connect(..)`.
-            let candidate = self.items.globs.iter().map(|g| format!("{g}::{path}")).find(|full| {
-                self.catalog.is_external(Lang::Rust, full)
-                    || full.rsplit_once("::").is_some_and(|(t, _)| self.catalog.knows_type(Lang::Rust, t))
-            });
+            let candidate = self
+                .items
+                .globs
+                .iter()
+                .map(|g| format!("{g}::{path}"))
+                .find(|full| {
+                    self.catalog.is_external(Lang::Rust, full)
+                        || full
+                            .rsplit_once("::")
+                            .is_some_and(|(t, _)| self.catalog.knows_type(Lang::Rust, t))
+                });
             match candidate {
                 Some(full) => return Some(full),
                 None => head.to_string(),
@@ -316,7 +331,10 @@ impl Extractor<'_, '_> {
     }
 
     fn binding_type(&self, name: &str) -> Option<String> {
-        self.scopes.iter().rev().find_map(|s| s.types.get(name).cloned())
+        self.scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.types.get(name).cloned())
     }
 
     /// The type of a receiver expression: a typed local, `self.field`, or a constructor call.
@@ -333,7 +351,11 @@ impl Extractor<'_, '_> {
                 if !is_self {
                     return None;
                 }
-                let raw = self.items.fields.get(self.self_ty.as_ref()?)?.get(&field.to_string())?;
+                let raw = self
+                    .items
+                    .fields
+                    .get(self.self_ty.as_ref()?)?
+                    .get(&field.to_string())?;
                 let ty = self.resolve(raw)?;
                 self.catalog.knows_type(Lang::Rust, &ty).then_some(ty)
             }
@@ -350,14 +372,19 @@ impl Extractor<'_, '_> {
             Expr::Await(a) => self.init_type(&a.base),
             Expr::Paren(p) => self.init_type(&p.expr),
             Expr::MethodCall(m)
-                if matches!(m.method.to_string().as_str(), "unwrap" | "expect" | "unwrap_or_else") =>
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "unwrap" | "expect" | "unwrap_or_else"
+                ) =>
             {
                 self.init_type(&m.receiver)
             }
             Expr::Call(c) => {
                 let Expr::Path(p) = &*c.func else { return None };
                 let callee = self.resolve(&path_string(&p.path))?;
-                self.catalog.constructed_type(Lang::Rust, &callee).map(str::to_string)
+                self.catalog
+                    .constructed_type(Lang::Rust, &callee)
+                    .map(str::to_string)
             }
             Expr::Path(p) if p.path.segments.len() == 1 => {
                 self.binding_type(&p.path.segments[0].ident.to_string())
@@ -408,7 +435,14 @@ impl Extractor<'_, '_> {
     }
 
     /// A call with the methods applied to its result in the same expression.
-    fn record_call(&mut self, callee: String, span: Span, args: Vec<Arg>, chain: Vec<ChainCall>, receiver: Option<String>) {
+    fn record_call(
+        &mut self,
+        callee: String,
+        span: Span,
+        args: Vec<Arg>,
+        chain: Vec<ChainCall>,
+        receiver: Option<String>,
+    ) {
         self.remember_line(span.line);
         for c in &chain {
             self.remember_line(c.span.line);
@@ -501,7 +535,8 @@ impl Extractor<'_, '_> {
     }
 
     fn is_fact(&self, callee: &str) -> bool {
-        self.catalog.is_external(Lang::Rust, callee) || self.catalog.constructed_type(Lang::Rust, callee).is_some()
+        self.catalog.is_external(Lang::Rust, callee)
+            || self.catalog.constructed_type(Lang::Rust, callee).is_some()
     }
 
     fn visit_call_args(&mut self, callee: &str, args: &Punctuated<Expr, Token![,]>) {
@@ -536,8 +571,12 @@ impl Extractor<'_, '_> {
         }
         match expr {
             Expr::Lit(l) => match &l.lit {
-                Lit::Int(i) => i.base10_parse::<f64>().map_or(Value::Other, |v| Value::Number { value: v }),
-                Lit::Float(f) => f.base10_parse::<f64>().map_or(Value::Other, |v| Value::Number { value: v }),
+                Lit::Int(i) => i
+                    .base10_parse::<f64>()
+                    .map_or(Value::Other, |v| Value::Number { value: v }),
+                Lit::Float(f) => f
+                    .base10_parse::<f64>()
+                    .map_or(Value::Other, |v| Value::Number { value: v }),
                 Lit::Str(s) => Value::Str { value: s.value() },
                 Lit::Bool(b) => Value::Bool { value: b.value },
                 _ => Value::Other,
@@ -546,7 +585,10 @@ impl Extractor<'_, '_> {
             Expr::Group(g) => self.value(&g.expr, depth + 1),
             Expr::Reference(r) => self.value(&r.expr, depth + 1),
             Expr::Binary(b) => {
-                let (l, r) = (self.value(&b.left, depth + 1), self.value(&b.right, depth + 1));
+                let (l, r) = (
+                    self.value(&b.left, depth + 1),
+                    self.value(&b.right, depth + 1),
+                );
                 match (l, r) {
                     (Value::Number { value: a }, Value::Number { value: c }) => match b.op {
                         syn::BinOp::Add(_) => Value::Number { value: a + c },
@@ -563,7 +605,10 @@ impl Extractor<'_, '_> {
                 if raw == "None" {
                     return Value::None;
                 }
-                if raw.ends_with("Duration::MAX") || raw.ends_with("u64::MAX") || raw.ends_with("u32::MAX") {
+                if raw.ends_with("Duration::MAX")
+                    || raw.ends_with("u64::MAX")
+                    || raw.ends_with("u32::MAX")
+                {
                     return Value::Unlimited;
                 }
                 if p.path.segments.len() == 1 {
@@ -574,7 +619,9 @@ impl Extractor<'_, '_> {
                 Value::Other
             }
             Expr::Call(c) => {
-                let Expr::Path(p) = &*c.func else { return Value::Other };
+                let Expr::Path(p) = &*c.func else {
+                    return Value::Other;
+                };
                 let raw = path_string(&p.path);
                 if raw == "Some" && c.args.len() == 1 {
                     return self.value(&c.args[0], depth + 1);
@@ -594,7 +641,12 @@ impl Extractor<'_, '_> {
         }
     }
 
-    fn duration(&self, raw: &str, args: &Punctuated<Expr, Token![,]>, depth: usize) -> Option<Value> {
+    fn duration(
+        &self,
+        raw: &str,
+        args: &Punctuated<Expr, Token![,]>,
+        depth: usize,
+    ) -> Option<Value> {
         let (ty, ctor) = raw.rsplit_once("::")?;
         if !ty.ends_with("Duration") {
             return None;
@@ -623,7 +675,9 @@ impl Extractor<'_, '_> {
 
     fn is_system_now(&self, expr: &Expr) -> bool {
         let Expr::Call(c) = expr else { return false };
-        let Expr::Path(p) = &*c.func else { return false };
+        let Expr::Path(p) = &*c.func else {
+            return false;
+        };
         self.resolve(&path_string(&p.path))
             .is_some_and(|q| q == "std::time::SystemTime::now" || q == "SystemTime::now")
     }
@@ -650,7 +704,11 @@ impl Extractor<'_, '_> {
             self.remember_line(span.line);
             self.facts.clock_reads.push(ClockRead {
                 clock: "std::time::SystemTime::now".into(),
-                usage: if comparison { ClockUse::Compare } else { ClockUse::Deadline },
+                usage: if comparison {
+                    ClockUse::Compare
+                } else {
+                    ClockUse::Deadline
+                },
                 span,
                 in_test: self.in_test(),
             });
@@ -667,7 +725,9 @@ impl Extractor<'_, '_> {
                 let method = m.method.to_string();
                 // `SystemTime::now().duration_since(UNIX_EPOCH)` is a timestamp, not a deadline.
                 let since_epoch = method == "duration_since"
-                    && m.args.first().is_some_and(|a| quote::quote!(#a).to_string().contains("UNIX_EPOCH"));
+                    && m.args
+                        .first()
+                        .is_some_and(|a| quote::quote!(#a).to_string().contains("UNIX_EPOCH"));
                 if since_epoch {
                     return;
                 }
@@ -704,13 +764,23 @@ fn unit_seconds(unit: DurationUnit) -> f64 {
 fn is_test_attr(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
         let path = a.path();
-        let last = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let last = path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
         if last == "test" || last == "bench" {
             return true;
         }
         if path.is_ident("cfg") {
-            let tokens = a.meta.require_list().map(|l| l.tokens.to_string()).unwrap_or_default();
-            return tokens.split(|c: char| !c.is_alphanumeric() && c != '_').any(|t| t == "test");
+            let tokens = a
+                .meta
+                .require_list()
+                .map(|l| l.tokens.to_string())
+                .unwrap_or_default();
+            return tokens
+                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|t| t == "test");
         }
         false
     })
@@ -732,7 +802,10 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
             _ => None,
         };
         let in_test = self.ctx.in_test || is_test_attr(&i.attrs);
-        let ctx = Ctx { in_test, ..self.ctx.clone() };
+        let ctx = Ctx {
+            in_test,
+            ..self.ctx.clone()
+        };
         self.with_ctx(ctx, |x| visit::visit_item_impl(x, i));
         self.self_ty = saved;
     }
@@ -774,19 +847,17 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
     fn visit_expr(&mut self, e: &'ast Expr) {
         match e {
             Expr::MethodCall(_) => self.chain(e),
-            Expr::Call(c) => {
-                match self.call_callee(c) {
-                    Some(callee) => {
-                        if self.is_fact(&callee) {
-                            let span = self.span(c.func.span());
-                            let args = self.args(&c.args);
-                            self.record_call(callee.clone(), span, args, Vec::new(), None);
-                        }
-                        self.visit_call_args(&callee, &c.args);
+            Expr::Call(c) => match self.call_callee(c) {
+                Some(callee) => {
+                    if self.is_fact(&callee) {
+                        let span = self.span(c.func.span());
+                        let args = self.args(&c.args);
+                        self.record_call(callee.clone(), span, args, Vec::new(), None);
                     }
-                    None => visit::visit_expr_call(self, c),
+                    self.visit_call_args(&callee, &c.args);
                 }
-            }
+                None => visit::visit_expr_call(self, c),
+            },
             Expr::Macro(m) => self.visit_macro_tokens(&m.mac),
             Expr::Binary(_) => {
                 self.clock_reads(e, None);
@@ -835,7 +906,12 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
 }
 
 impl Extractor<'_, '_> {
-    fn function(&mut self, attrs: &[syn::Attribute], sig: &syn::Signature, body: impl FnOnce(&mut Self)) {
+    fn function(
+        &mut self,
+        attrs: &[syn::Attribute],
+        sig: &syn::Signature,
+        body: impl FnOnce(&mut Self),
+    ) {
         let name = sig.ident.to_string();
         let ctx = Ctx {
             in_async: sig.asyncness.is_some(),
@@ -846,7 +922,10 @@ impl Extractor<'_, '_> {
         for input in &sig.inputs {
             if let syn::FnArg::Typed(t) = input {
                 if let (Pat::Ident(i), Some(ty)) = (&*t.pat, type_path(&t.ty)) {
-                    if let Some(full) = self.resolve(&ty).filter(|q| self.catalog.knows_type(Lang::Rust, q)) {
+                    if let Some(full) = self
+                        .resolve(&ty)
+                        .filter(|q| self.catalog.knows_type(Lang::Rust, q))
+                    {
                         scope.types.insert(i.ident.to_string(), full);
                     }
                 }

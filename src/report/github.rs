@@ -15,11 +15,18 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         let mut props = format!("file={},line={}", property(&f.path), f.span.line);
         // GitHub rejects columns on annotations that span lines.
         if f.span.end_line == f.span.line {
-            props.push_str(&format!(",col={},endColumn={}", f.span.col, f.span.end_col.max(f.span.col)));
+            props.push_str(&format!(
+                ",col={},endColumn={}",
+                f.span.col,
+                f.span.end_col.max(f.span.col)
+            ));
         } else {
             props.push_str(&format!(",endLine={}", f.span.end_line));
         }
-        props.push_str(&format!(",title={}", property(&format!("{} {}", f.rule, f.name))));
+        props.push_str(&format!(
+            ",title={}",
+            property(&format!("{} {}", f.rule, f.name))
+        ));
         let mut message = f.message.clone();
         if let Some(help) = &f.help {
             message.push_str("\nhelp: ");
@@ -32,7 +39,9 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
 
 /// Escapes a workflow command's message.
 fn data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a workflow command's property value.

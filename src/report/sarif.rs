@@ -43,12 +43,24 @@ fn rule_descriptor(r: &RuleMeta) -> Value {
 }
 
 fn help_text(r: &RuleMeta) -> String {
-    format!("{}\n\n{}\n\nHow to fix:\n{}", r.summary, r.why.trim(), r.fix.trim())
+    format!(
+        "{}\n\n{}\n\nHow to fix:\n{}",
+        r.summary,
+        r.why.trim(),
+        r.fix.trim()
+    )
 }
 
 /// GitHub shows `help.markdown` and ignores `helpUri`, so the link goes in here.
 fn help_markdown(r: &RuleMeta) -> String {
-    let mut md = format!("**{} {}**: {}\n\n{}\n\n### How to fix\n{}\n", r.id, r.name, r.summary, r.why.trim(), r.fix.trim());
+    let mut md = format!(
+        "**{} {}**: {}\n\n{}\n\n### How to fix\n{}\n",
+        r.id,
+        r.name,
+        r.summary,
+        r.why.trim(),
+        r.fix.trim()
+    );
     for ex in &r.examples {
         let lang = match ex.lang {
             crate::facts::Lang::Python => "python",
@@ -60,7 +72,11 @@ fn help_markdown(r: &RuleMeta) -> String {
             ex.good.trim_end()
         ));
     }
-    md.push_str(&format!("\n[Full documentation of {}]({})\n", r.id, rule_url(&r.id)));
+    md.push_str(&format!(
+        "\n[Full documentation of {}]({})\n",
+        r.id,
+        rule_url(&r.id)
+    ));
     md
 }
 
@@ -69,7 +85,9 @@ fn uri(path: &str) -> String {
     let mut out = String::new();
     for b in path.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

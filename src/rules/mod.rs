@@ -105,7 +105,14 @@ pub struct FileCx<'a> {
 
 impl FileCx<'_> {
     /// Reports a finding unless it is in test code that is not being audited.
-    pub fn report(&mut self, rule: &'static str, in_test: bool, span: Span, message: String, help: Option<String>) {
+    pub fn report(
+        &mut self,
+        rule: &'static str,
+        in_test: bool,
+        span: Span,
+        message: String,
+        help: Option<String>,
+    ) {
         if in_test && !self.include_tests {
             return;
         }

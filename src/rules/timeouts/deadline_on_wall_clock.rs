@@ -30,7 +30,13 @@ impl Check for DeadlineOnWallClock {
             let message = format!(
                 "{what} from the wall clock {clock}, which jumps with NTP corrections and clock changes"
             );
-            cx.report(self.id(), read.in_test, read.span, message, Some(fix.to_string()));
+            cx.report(
+                self.id(),
+                read.in_test,
+                read.span,
+                message,
+                Some(fix.to_string()),
+            );
         }
     }
 }

@@ -8,7 +8,7 @@ pub mod timeout_too_long;
 pub mod timeout_unit_mismatch;
 pub mod untimed_call;
 
-use crate::catalog::{Catalog, CallSpec, DefaultTimeout, EffectiveDefault, PartRole, Unit};
+use crate::catalog::{CallSpec, Catalog, DefaultTimeout, EffectiveDefault, PartRole, Unit};
 use crate::facts::{CallFact, DurationUnit, Lang, Span, Value};
 use crate::rules::FileCx;
 
@@ -59,13 +59,18 @@ pub struct Assessment<'a> {
 impl Assessment<'_> {
     /// The library waits forever when no timeout is given.
     pub fn default_unbounded(&self) -> bool {
-        matches!(self.default.default, Some(DefaultTimeout::Named(crate::catalog::NamedDefault::None)))
+        matches!(
+            self.default.default,
+            Some(DefaultTimeout::Named(crate::catalog::NamedDefault::None))
+        )
     }
 
     pub fn default_connect_only(&self) -> bool {
         matches!(
             self.default.default,
-            Some(DefaultTimeout::Named(crate::catalog::NamedDefault::ConnectOnly))
+            Some(DefaultTimeout::Named(
+                crate::catalog::NamedDefault::ConnectOnly
+            ))
         )
     }
 
@@ -86,7 +91,7 @@ impl Assessment<'_> {
 pub fn assessments<'a>(cx: &'a FileCx<'_>) -> impl Iterator<Item = Assessment<'a>> + 'a {
     cx.facts.calls.iter().filter_map(move |call| {
         let spec = cx.catalog.call(cx.lang, &call.callee)?;
-        Some(assess(call, spec, cx))
+        (!names_local_store(call, spec)).then(|| assess(call, spec, cx))
     })
 }
 
@@ -103,10 +108,14 @@ fn assess<'a>(call: &'a CallFact, spec: &'a CallSpec, cx: &'a FileCx<'_>) -> Ass
     let main = spec
         .timeout_params()
         .iter()
-        .find_map(|name| call.param(name).map(|p| (p.value.clone(), p.span, is_chain(call, name))))
+        .find_map(|name| {
+            call.param(name)
+                .map(|p| (p.value.clone(), p.span, is_chain(call, name)))
+        })
         .or_else(|| {
             let index = spec.position?;
-            call.positional(index).map(|arg| (arg.value.clone(), arg.span, false))
+            call.positional(index)
+                .map(|arg| (arg.value.clone(), arg.span, false))
         });
     if let Some((value, span, from_chain)) = main {
         if from_chain {
@@ -115,7 +124,15 @@ fn assess<'a>(call: &'a CallFact, spec: &'a CallSpec, cx: &'a FileCx<'_>) -> Ass
         a.given = judge_value(&value, spec, cx.catalog, cx.lang, span, &mut a.literals);
         return a;
     }
-    let given_partials: Vec<&String> = spec.partial.iter().filter(|p| call.param(p).is_some()).collect();
+    if spec.configured_by.iter().any(|p| call.param(p).is_some()) {
+        a.given = Given::Opaque;
+        return a;
+    }
+    let given_partials: Vec<&String> = spec
+        .partial
+        .iter()
+        .filter(|p| call.param(p).is_some())
+        .collect();
     if !given_partials.is_empty() {
         for p in &given_partials {
             if let Some(param) = call.param(p) {
@@ -125,32 +142,52 @@ fn assess<'a>(call: &'a CallFact, spec: &'a CallSpec, cx: &'a FileCx<'_>) -> Ass
                 }
             }
         }
-        a.given = if spec.partial.len() > 1 && given_partials.len() == spec.partial.len() {
+        // A finite library default still bounds the whole call (tornado's 20 s `request_timeout`).
+        let default_finite = matches!(a.default.default, Some(DefaultTimeout::Seconds(_)));
+        a.given = if default_finite
+            || (spec.partial.len() > 1 && given_partials.len() == spec.partial.len())
+        {
             Given::Bounded
         } else {
-            let missing = spec.timeout_params().first().cloned().unwrap_or_else(|| "total timeout".into());
-            Given::Partial(format!("`{}` is set but `{missing}` is not", given_partials[0]))
+            let missing = spec
+                .timeout_params()
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "total timeout".into());
+            Given::Partial(format!(
+                "`{}` is set but `{missing}` is not",
+                given_partials[0]
+            ))
         };
         return a;
     }
-    if let Some(key) = &spec.dsn_key {
-        let in_dsn = call.args.iter().any(|arg| matches!(&arg.value, Value::Str { value } if value.contains(key.as_str())));
-        if in_dsn {
-            a.given = Given::Bounded;
-            return a;
-        }
+    let keys = spec.dsn_key.to_vec();
+    let in_dsn = call.args.iter().any(|arg| {
+        matches!(&arg.value, Value::Str { value }
+            if keys.iter().any(|k| value.to_ascii_lowercase().contains(&k.to_ascii_lowercase())))
+    });
+    if in_dsn {
+        a.given = Given::Bounded;
+        return a;
     }
     if let Some(receiver) = &call.receiver {
         if let Some(ty) = cx.catalog.type_spec(cx.lang, &receiver.ty) {
-            if receiver.setters.iter().any(|s| ty.timeout_setters.contains(&s.method)) {
+            if receiver
+                .setters
+                .iter()
+                .any(|s| ty.timeout_setters.contains(&s.method))
+            {
                 // `sock.settimeout(None)` is reported at that call itself.
                 a.given = Given::Bounded;
                 return a;
             }
             let configured = receiver.setters.iter().any(|s| {
-                ty.configured_by.contains(&s.method) && !s.args.iter().any(|arg| is_stock(&arg.value, &ty.stock))
+                ty.configured_by.contains(&s.method)
+                    && !s.args.iter().any(|arg| is_stock(&arg.value, &ty.stock))
             }) || receiver.attrs.iter().any(|attr| {
-                attr.name.as_ref().is_some_and(|n| ty.configured_by.contains(n))
+                attr.name
+                    .as_ref()
+                    .is_some_and(|n| ty.configured_by.contains(n))
             });
             if configured {
                 a.given = Given::Opaque;
@@ -177,6 +214,14 @@ fn assess<'a>(call: &'a CallFact, spec: &'a CallSpec, cx: &'a FileCx<'_>) -> Ass
     a
 }
 
+/// `create_engine("sqlite:///app.db")`: a local file, not a peer that can stop answering.
+fn names_local_store(call: &CallFact, spec: &CallSpec) -> bool {
+    call.args.iter().any(|arg| {
+        matches!(&arg.value, Value::Str { value }
+            if spec.local_dsn.iter().any(|p| value.to_ascii_lowercase().starts_with(&p.to_ascii_lowercase())))
+    })
+}
+
 fn is_chain(call: &CallFact, name: &str) -> bool {
     call.chain_has(name) && !call.args.iter().any(|a| a.name.as_deref() == Some(name))
 }
@@ -196,7 +241,11 @@ fn collect_literal(value: &Value, unit: Unit, span: Span, out: &mut Vec<Literal>
             unit: LiteralUnit::Plain(unit),
             span,
         }),
-        Value::Duration { seconds, literal, unit } if *literal > 0.0 => out.push(Literal {
+        Value::Duration {
+            seconds,
+            literal,
+            unit,
+        } if *literal > 0.0 => out.push(Literal {
             seconds: *seconds,
             raw: *literal,
             unit: LiteralUnit::Stated(*unit),
@@ -243,7 +292,9 @@ fn judge_value(
         Value::Dict { entries } => {
             let timeout = entries.iter().find(|(k, _)| k.contains("timeout"));
             match timeout {
-                Some((_, v)) if is_off(v) => Given::Disabled(format!("`{}` of `None`", spec.timeout_params()[0])),
+                Some((_, v)) if is_off(v) => {
+                    Given::Disabled(format!("`{}` of `None`", spec.timeout_params()[0]))
+                }
                 Some((_, v)) => {
                     collect_literal(v, spec.unit, span, literals);
                     Given::Bounded
@@ -266,13 +317,20 @@ fn judge_object(
     let mut connect: Option<&Value> = None;
     let mut read: Option<&Value> = None;
     let mut off_parts = Vec::new();
-    let positional_values: Vec<&Value> = args.iter().filter(|a| a.name.is_none()).map(|a| &a.value).collect();
+    let positional_values: Vec<&Value> = args
+        .iter()
+        .filter(|a| a.name.is_none())
+        .map(|a| &a.value)
+        .collect();
     for part in &obj.parts {
         let given = args
             .iter()
             .find(|a| a.name.as_deref() == Some(part.name.as_str()))
             .map(|a| &a.value)
-            .or_else(|| part.position.and_then(|i| positional_values.get(i).copied()));
+            .or_else(|| {
+                part.position
+                    .and_then(|i| positional_values.get(i).copied())
+            });
         let Some(v) = given else { continue };
         collect_literal(v, obj.unit, span, literals);
         if is_off(v) && part.role != PartRole::Other {
@@ -296,7 +354,9 @@ fn judge_object(
         )
     } else {
         let default_bounded = |role: PartRole| {
-            obj.parts.iter().any(|p| p.role == role && matches!(p.default, Some(DefaultTimeout::Seconds(_))))
+            obj.parts
+                .iter()
+                .any(|p| p.role == role && matches!(p.default, Some(DefaultTimeout::Seconds(_))))
         };
         (
             connect.map_or(default_bounded(PartRole::Connect), |c| !is_off(c)),
@@ -365,7 +425,8 @@ pub fn unit_mismatch(a: &Assessment<'_>, l: &Literal) -> Option<&'static str> {
         LiteralUnit::Plain(Unit::S) if l.raw >= 1000.0 => {
             // `timeout=(5, 1800)`: a plausible seconds value beside it shows the unit is seconds.
             let plausible_sibling = a.literals.iter().any(|o| o.raw < 1000.0 && o.raw > 0.0);
-            (!plausible_sibling).then_some("looks like milliseconds where the parameter takes seconds")
+            (!plausible_sibling)
+                .then_some("looks like milliseconds where the parameter takes seconds")
         }
         LiteralUnit::Plain(Unit::Ms) if l.raw <= 30.0 => {
             Some("looks like seconds where the parameter takes milliseconds")

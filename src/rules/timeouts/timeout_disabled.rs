@@ -13,7 +13,9 @@ impl Check for TimeoutDisabled {
     fn check(&self, cx: &mut FileCx<'_>) {
         let mut found = Vec::new();
         for a in assessments(cx) {
-            let Given::Disabled(what) = &a.given else { continue };
+            let Given::Disabled(what) = &a.given else {
+                continue;
+            };
             let message = format!(
                 "{} has its timeout switched off with {what}: it can wait forever",
                 a.what()

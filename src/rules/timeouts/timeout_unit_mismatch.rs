@@ -14,17 +14,26 @@ impl Check for TimeoutUnitMismatch {
         let mut found = Vec::new();
         for a in assessments(cx) {
             for l in &a.literals {
-                let Some(why) = unit_mismatch(&a, l) else { continue };
+                let Some(why) = unit_mismatch(&a, l) else {
+                    continue;
+                };
                 let message = format!("{} timeout {} {why}", a.what(), written(l));
                 let help = match l.unit {
                     super::LiteralUnit::Plain(crate::catalog::Unit::S) => {
                         format!("write seconds: `{}` ms is `{}`", written(l), l.raw / 1000.0)
                     }
                     super::LiteralUnit::Plain(crate::catalog::Unit::Ms) => {
-                        format!("write milliseconds: `{}` s is `{}`", written(l), l.raw * 1000.0)
+                        format!(
+                            "write milliseconds: `{}` s is `{}`",
+                            written(l),
+                            l.raw * 1000.0
+                        )
                     }
                     super::LiteralUnit::Stated(crate::facts::DurationUnit::Seconds) => {
-                        format!("use `Duration::from_millis({})` if milliseconds were meant", l.raw)
+                        format!(
+                            "use `Duration::from_millis({})` if milliseconds were meant",
+                            l.raw
+                        )
                     }
                     super::LiteralUnit::Stated(_) => {
                         format!("use `Duration::from_secs({})` if seconds were meant", l.raw)
