@@ -94,6 +94,12 @@ pub struct CheckArgs {
     /// Print findings only, no summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Do not read or write the per-file facts cache (`.resilint_cache/`).
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Only parse the files and print how many parsed (for benchmarks).
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
     /// Colour in text output (NO_COLOR is honoured).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 
+use crate::cache::Cache;
 use crate::catalog::Catalog;
 use crate::discover::{Discovery, SourceFile};
 use crate::facts::{FileFacts, Span};
@@ -81,20 +82,55 @@ struct FileOutcome {
 }
 
 pub fn scan(discovery: &Discovery, opts: &ScanOptions) -> ScanResult {
+    scan_with_cache(discovery, opts, None)
+}
+
+/// Parses every audited file and nothing more: the floor the benchmark compares against.
+pub fn parse_only(discovery: &Discovery, opts: &ScanOptions) -> usize {
+    let audited: Vec<&SourceFile> = discovery
+        .files
+        .iter()
+        .filter(|f| opts.include_tests || !f.is_test)
+        .collect();
+    let work = || {
+        audited
+            .par_iter()
+            .filter(|f| {
+                let Ok(text) = read_source(f, opts.max_file_size) else {
+                    return false;
+                };
+                let parsed = catch_unwind(AssertUnwindSafe(|| crate::lang::parses(f.lang, &text)));
+                proc_macro2::extra::invalidate_current_thread_spans();
+                parsed.unwrap_or(false)
+            })
+            .count()
+    };
+    match thread_pool(opts.jobs) {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    }
+}
+
+fn thread_pool(jobs: usize) -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        // syn recurses; give deep (but accepted) files room.
+        .stack_size(64 * 1024 * 1024)
+        .build()
+}
+
+/// Scans, reading and writing per-file facts through `cache` when one is given.
+pub fn scan_with_cache(discovery: &Discovery, opts: &ScanOptions, cache: Option<&Cache>) -> ScanResult {
     let pins = PinIndex::read(&discovery.pin_files);
     let (audited, tests): (Vec<&SourceFile>, Vec<&SourceFile>) = discovery
         .files
         .iter()
         .partition(|f| opts.include_tests || !f.is_test);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs)
-        // syn recurses; give deep (but accepted) files room.
-        .stack_size(64 * 1024 * 1024)
-        .build();
+    let pool = thread_pool(opts.jobs);
     let run = || -> Vec<FileOutcome> {
         audited
             .par_iter()
-            .map(|f| scan_file(f, opts, &pins))
+            .map(|f| scan_file(f, opts, &pins, cache))
             .collect()
     };
     let outcomes = match pool {
@@ -190,7 +226,7 @@ fn human_bytes(n: u64) -> String {
     }
 }
 
-fn scan_file(file: &SourceFile, opts: &ScanOptions, pins: &PinIndex) -> FileOutcome {
+fn scan_file(file: &SourceFile, opts: &ScanOptions, pins: &PinIndex, cache: Option<&Cache>) -> FileOutcome {
     let problem_outcome = |message: String| FileOutcome {
         findings: if opts.selection.enabled("RES000") {
             vec![res000(&file.rel, 1, 1, message, "", opts)]
@@ -204,11 +240,22 @@ fn scan_file(file: &SourceFile, opts: &ScanOptions, pins: &PinIndex) -> FileOutc
         Ok(t) => t,
         Err(why) => return problem_outcome(why),
     };
-    let facts = catch_unwind(AssertUnwindSafe(|| {
-        crate::lang::extract(file.lang, &text, &opts.catalog, file.is_test)
-    }));
-    // syn's span locations are kept per thread; free them once the file's facts are out.
-    proc_macro2::extra::invalidate_current_thread_spans();
+    let key = cache.map(|c| c.key(file.lang, file.is_test, &text));
+    let cached = cache.zip(key).and_then(|(c, k)| c.get(k));
+    let facts = match cached {
+        Some(f) => Ok(f),
+        None => {
+            let extracted = catch_unwind(AssertUnwindSafe(|| {
+                crate::lang::extract(file.lang, &text, &opts.catalog, file.is_test)
+            }));
+            // syn's span locations are kept per thread; free them once the file's facts are out.
+            proc_macro2::extra::invalidate_current_thread_spans();
+            if let (Ok(f), Some(c), Some(k)) = (&extracted, cache, key) {
+                c.put(k, f);
+            }
+            extracted
+        }
+    };
     let facts = match facts {
         Ok(f) => f,
         Err(panic) => {

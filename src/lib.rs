@@ -3,6 +3,7 @@
 //! Front ends (`lang`) turn each file into facts; rules (`rules`) read facts; the engine runs
 //! them in parallel and the reports (`report`) render the findings.
 
+pub mod cache;
 pub mod catalog;
 pub mod cli;
 pub mod config;
@@ -168,7 +169,17 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
             exclude: &exclude,
         },
     );
-    let result = engine::scan(&discovery, &opts);
+    if args.parse_only {
+        let parsed = engine::parse_only(&discovery, &opts);
+        writeln!(out, "{parsed} files parsed").into_diagnostic()?;
+        return Ok(0);
+    }
+    let cache = if args.no_cache {
+        None
+    } else {
+        cache::Cache::open(&root, opts.catalog.digest)
+    };
+    let result = engine::scan_with_cache(&discovery, &opts, cache.as_ref());
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,

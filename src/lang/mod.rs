@@ -16,6 +16,14 @@ pub fn extract(lang: Lang, text: &str, catalog: &Catalog, file_is_test: bool) ->
     facts
 }
 
+/// Whether the file parses, doing nothing else (the benchmark's parse floor).
+pub fn parses(lang: Lang, text: &str) -> bool {
+    match lang {
+        Lang::Python => python::parse(text).is_some_and(|t| !t.root_node().has_error()),
+        Lang::Rust => too_deep(text, rust::MAX_NESTING).is_none() && syn::parse_file(text).is_ok(),
+    }
+}
+
 /// The byte offset where bracket nesting first exceeds `max`, ignoring brackets in string
 /// literals and comments as far as a quick scan can tell. Used to refuse input that would
 /// overflow a recursive parser.
