@@ -159,6 +159,10 @@ pub struct TypeSpec {
     /// Methods that set the object's own timeout: `sock.settimeout(5)`.
     #[serde(default)]
     pub timeout_setters: Vec<String>,
+    /// Constructor arguments that make the object local, with no peer to wait for
+    /// (`socket.AF_UNIX`): such an object is not followed.
+    #[serde(default)]
+    pub local_args: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -200,6 +204,11 @@ pub struct TimeoutObjectSpec {
 pub struct DeadlineSpec {
     pub lang: Lang,
     pub call: OneOrMany,
+    /// The keyword that gives the delay; a literal `None` there sets no deadline
+    /// (`asyncio.wait_for(aw, timeout=None)`).
+    pub delay: Option<String>,
+    /// Zero-based positional index of the delay.
+    pub position: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -225,7 +234,7 @@ pub struct Catalog {
     /// Constructors given as globs (`*_pb2_grpc.*Stub`), tried when no exact one matches.
     constructor_globs: Vec<(Lang, String, String)>,
     timeout_objects: HashMap<(Lang, String), TimeoutObjectSpec>,
-    deadlines: HashMap<(Lang, String), ()>,
+    deadlines: HashMap<(Lang, String), DeadlineSpec>,
     /// A stable digest of everything loaded, for the facts cache key.
     pub digest: u64,
 }
@@ -271,7 +280,7 @@ impl Catalog {
         }
         for d in file.deadlines {
             for name in d.call.to_vec() {
-                self.deadlines.insert((d.lang, name), ());
+                self.deadlines.insert((d.lang, name), d.clone());
             }
         }
     }
@@ -331,6 +340,10 @@ impl Catalog {
 
     pub fn is_deadline(&self, lang: Lang, callee: &str) -> bool {
         self.deadlines.contains_key(&(lang, callee.to_string()))
+    }
+
+    pub fn deadline(&self, lang: Lang, callee: &str) -> Option<&DeadlineSpec> {
+        self.deadlines.get(&(lang, callee.to_string()))
     }
 }
 

@@ -67,12 +67,26 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         module_objects: HashMap::new(),
         class_objects: HashMap::new(),
         deadline_fns: HashSet::new(),
+        call_sites: HashMap::new(),
+        clock_captures: HashSet::new(),
+        rebound: HashSet::new(),
         scopes: Vec::new(),
         facts: &mut facts,
         too_deep: false,
         snippet_lines: HashSet::new(),
     };
-    x.collect(root, 0);
+    x.collect(root, 0, false);
+    x.deadline_fns = x
+        .call_sites
+        .iter()
+        .filter(|(_, (all, under))| all == under)
+        .map(|(name, _)| name.clone())
+        .collect();
+    for name in &x.rebound {
+        if let Some(value) = x.constants.get_mut(name) {
+            *value = None;
+        }
+    }
     x.emit(root, 0, &Ctx::default());
     if x.too_deep {
         let problem = ParseProblem {
@@ -140,6 +154,12 @@ struct Extractor<'a, 'f> {
     class_objects: HashMap<usize, HashMap<String, Object>>,
     /// Functions that this file calls only under a deadline (`asyncio.wait_for(self._connect(), 5)`).
     deadline_fns: HashSet<String>,
+    /// Function name → (call sites, call sites under a deadline), for `deadline_fns`.
+    call_sites: HashMap<String, (usize, usize)>,
+    /// Module names changed after their assignment (`X[k] = ..`, `X.update(..)`, `global X`).
+    rebound: HashSet<String>,
+    /// Names assigned a plain wall-clock read (`start = time.time()`), as written.
+    clock_captures: HashSet<String>,
     scopes: Vec<Scope>,
     facts: &'f mut FileFacts,
     too_deep: bool,
@@ -171,28 +191,140 @@ impl<'a, 'f> Extractor<'a, 'f> {
 
     // ------------------------------------------------------------------ pass 1: module facts
 
-    fn collect(&mut self, node: Node<'_>, depth: usize) {
+    /// `under` says whether the node runs under a deadline (inside `asyncio.wait_for(..)`'s
+    /// arguments or an `async with asyncio.timeout(..)` body).
+    fn collect(&mut self, node: Node<'_>, depth: usize, under: bool) {
         if depth > MAX_DEPTH {
             self.too_deep = true;
             return;
         }
+        let mut under_children = under;
         match node.kind() {
             "ERROR" => return,
             "import_statement" => self.collect_import(node),
             "import_from_statement" => self.collect_from_import(node),
-            "function_definition" | "class_definition" if depth_is_module(node) => {
-                if let Some(name) = node.child_by_field_name("name") {
-                    self.module_defs.insert(self.text(name).to_string());
+            "function_definition" | "class_definition" => {
+                if depth_is_module(node) {
+                    if let Some(name) = node.child_by_field_name("name") {
+                        self.module_defs.insert(self.text(name).to_string());
+                    }
                 }
+                // A body runs when it is called, not where it is defined.
+                under_children = false;
             }
             "expression_statement" if depth_is_module(node) => self.collect_module_assignment(node),
-            "call" => self.collect_deadline_targets(node),
+            "assignment" | "augmented_assignment" => self.collect_rebinding(node),
+            "global_statement" => {
+                let mut cursor = node.walk();
+                let names: Vec<String> = node
+                    .named_children(&mut cursor)
+                    .map(|n| self.text(n).to_string())
+                    .collect();
+                self.rebound.extend(names);
+            }
+            "call" => return self.collect_call(node, depth, under),
+            "with_statement" => return self.collect_with(node, depth, under),
             _ => {}
         }
         let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            self.collect(child, depth + 1);
+        let children: Vec<Node> = node.children(&mut cursor).collect();
+        for child in children {
+            self.collect(child, depth + 1, under_children);
         }
+    }
+
+    /// Counts the call site of a function name; a deadline's arguments run under it.
+    fn collect_call(&mut self, call: Node<'_>, depth: usize, under: bool) {
+        let function = call.child_by_field_name("function");
+        if let Some(f) = function {
+            // `KWARGS.update(..)`: a module dict changed in place is no constant.
+            if f.kind() == "attribute" {
+                let object = f.child_by_field_name("object").and_then(root_name);
+                let method = f.child_by_field_name("attribute").map(|m| self.text(m));
+                if let (Some(object), Some(method)) = (object, method) {
+                    if MUTATING_METHODS.contains(&method) {
+                        self.rebound.insert(self.text(object).to_string());
+                    }
+                }
+            }
+            let name = match f.kind() {
+                "attribute" => f.child_by_field_name("attribute"),
+                "identifier" => Some(f),
+                _ => None,
+            };
+            if let Some(name) = name {
+                let sites = self.call_sites.entry(self.text(name).to_string()).or_default();
+                sites.0 += 1;
+                sites.1 += usize::from(under);
+            }
+            self.collect(f, depth + 1, under);
+        }
+        let sets_deadline = self.sets_deadline(call);
+        if let Some(args) = call.child_by_field_name("arguments") {
+            self.collect(args, depth + 1, under || sets_deadline);
+        }
+    }
+
+    fn collect_with(&mut self, node: Node<'_>, depth: usize, under: bool) {
+        let mut body_under = under;
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.children(&mut cursor).collect();
+        for child in children {
+            if child.kind() == "with_clause" {
+                body_under |= self.with_sets_deadline(child);
+                self.collect(child, depth + 1, under);
+            } else {
+                self.collect(child, depth + 1, body_under);
+            }
+        }
+    }
+
+    /// `x = ...` anywhere but at module level, `X[k] = ..`, `X += ..`: the name is no constant.
+    fn collect_rebinding(&mut self, assign: Node<'_>) {
+        let Some(left) = assign.child_by_field_name("left") else {
+            return;
+        };
+        let target = match left.kind() {
+            "subscript" | "attribute" => root_name(left),
+            "identifier" if assign.kind() == "augmented_assignment" => Some(left),
+            _ => None,
+        };
+        if let Some(t) = target {
+            self.rebound.insert(self.text(t).to_string());
+        }
+    }
+
+    /// A call to a deadline wrapper whose delay is not a literal `None`.
+    fn sets_deadline(&self, call: Node<'_>) -> bool {
+        let Some(callee) = call.child_by_field_name("function").and_then(|f| self.qualname_raw(f)) else {
+            return false;
+        };
+        let Some(spec) = self.catalog.deadline(Lang::Python, &callee) else {
+            return false;
+        };
+        let Some(args) = call.child_by_field_name("arguments") else {
+            return true;
+        };
+        let (args, _, _) = self.arguments(args);
+        let delay = args
+            .iter()
+            .find(|a| a.name.is_some() && a.name == spec.delay)
+            .or_else(|| args.iter().filter(|a| a.name.is_none()).nth(spec.position?));
+        !delay.is_some_and(|a| a.value == Value::None)
+    }
+
+    /// `with asyncio.timeout(5):`, `async with anyio.fail_after(5) as scope:`.
+    fn with_sets_deadline(&self, clause: Node<'_>) -> bool {
+        let mut cursor = clause.walk();
+        let items: Vec<Node> = clause.named_children(&mut cursor).collect();
+        items.into_iter().any(|item| {
+            let value = item.child_by_field_name("value");
+            let expr = match value {
+                Some(v) if v.kind() == "as_pattern" => v.named_child(0),
+                other => other,
+            };
+            expr.is_some_and(|e| e.kind() == "call" && self.sets_deadline(e))
+        })
     }
 
     fn collect_import(&mut self, node: Node<'_>) {
@@ -278,43 +410,6 @@ impl<'a, 'f> Extractor<'a, 'f> {
         self.module_defs.insert(name);
     }
 
-    /// Names of functions called as the awaited argument of a deadline wrapper.
-    fn collect_deadline_targets(&mut self, call: Node<'_>) {
-        let Some(function) = call.child_by_field_name("function") else {
-            return;
-        };
-        let Some(name) = self.qualname_raw(function) else {
-            return;
-        };
-        if !self.catalog.is_deadline(Lang::Python, &name) {
-            return;
-        }
-        let Some(args) = call.child_by_field_name("arguments") else {
-            return;
-        };
-        let mut cursor = args.walk();
-        for arg in args.named_children(&mut cursor) {
-            let inner = if arg.kind() == "await" {
-                arg.named_child(0)
-            } else {
-                Some(arg)
-            };
-            let Some(inner) = inner.filter(|n| n.kind() == "call") else {
-                continue;
-            };
-            if let Some(f) = inner.child_by_field_name("function") {
-                let target = match f.kind() {
-                    "attribute" => f.child_by_field_name("attribute"),
-                    "identifier" => Some(f),
-                    _ => None,
-                };
-                if let Some(t) = target {
-                    self.deadline_fns.insert(self.text(t).to_string());
-                }
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ name resolution
 
     /// The qualified name of a dotted expression, through import aliases; `None` for locals.
@@ -370,18 +465,40 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 }
                 None
             }
-            "call" => {
-                let callee = self.qualname_raw(node.child_by_field_name("function")?)?;
-                let ty = self.catalog.constructed_type(Lang::Python, &callee)?;
-                Some(Object {
-                    ty: ty.to_string(),
-                    attrs: Vec::new(),
-                    setters: Vec::new(),
-                })
-            }
+            "call" => Some(Object {
+                ty: self.constructed(node)?,
+                attrs: Vec::new(),
+                setters: Vec::new(),
+            }),
             "parenthesized_expression" => self.object_of(node.named_child(0)?, ctx),
             _ => None,
         }
+    }
+
+    /// The catalogued type a constructor call makes, unless an argument makes the object local
+    /// (`socket.socket(socket.AF_UNIX)`: no network peer to wait for).
+    fn constructed(&self, call: Node<'_>) -> Option<String> {
+        let callee = self.qualname_raw(call.child_by_field_name("function")?)?;
+        let ty = self.catalog.constructed_type(Lang::Python, &callee)?;
+        if let Some(spec) = self.catalog.type_spec(Lang::Python, ty) {
+            if let Some(args) = call.child_by_field_name("arguments") {
+                let mut cursor = args.walk();
+                let local = args.named_children(&mut cursor).any(|arg| {
+                    let value = if arg.kind() == "keyword_argument" {
+                        arg.child_by_field_name("value")
+                    } else {
+                        Some(arg)
+                    };
+                    value
+                        .and_then(|v| self.qualname_raw(v))
+                        .is_some_and(|q| spec.local_args.contains(&q))
+                });
+                if local {
+                    return None;
+                }
+            }
+        }
+        Some(ty.to_string())
     }
 
     /// Where an object expression is stored, so configuration can be recorded on it.
@@ -414,18 +531,11 @@ impl<'a, 'f> Extractor<'a, 'f> {
     /// Binds `target` to the object constructed by `value`, if the catalog knows its type.
     fn bind(&mut self, target: Node<'_>, value: Node<'_>, ctx: &Ctx, at_module: bool) {
         let constructed = match value.kind() {
-            "call" => value
-                .child_by_field_name("function")
-                .and_then(|f| self.qualname_raw(f))
-                .and_then(|c| self.catalog.constructed_type(Lang::Python, &c))
-                .map(str::to_string),
+            "call" => self.constructed(value),
             "await" => value
                 .named_child(0)
                 .filter(|n| n.kind() == "call")
-                .and_then(|c| c.child_by_field_name("function"))
-                .and_then(|f| self.qualname_raw(f))
-                .and_then(|c| self.catalog.constructed_type(Lang::Python, &c))
-                .map(str::to_string),
+                .and_then(|c| self.constructed(c)),
             _ => None,
         };
         let object = constructed.map(|ty| Object {
@@ -503,6 +613,12 @@ impl<'a, 'f> Extractor<'a, 'f> {
                     // Pass the value first: it is evaluated before the name is bound.
                     self.emit(right, depth + 1, ctx);
                     let at_module = self.scopes.is_empty();
+                    if self.is_wall_clock_read(right) {
+                        self.clock_captures.insert(self.text(left).to_string());
+                    }
+                    if at_module && left.kind() == "identifier" && self.text(left) == "DATABASES" {
+                        self.emit_django_databases(left, right, ctx);
+                    }
                     self.bind(left, right, ctx, at_module);
                     if left.kind() != "identifier" {
                         self.emit(left, depth + 1, ctx);
@@ -634,13 +750,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 };
                 let Some(expr) = expr else { continue };
                 self.emit(expr, depth + 1, ctx);
-                if expr.kind() == "call" {
-                    let callee = expr
-                        .child_by_field_name("function")
-                        .and_then(|f| self.qualname_raw(f));
-                    if callee.is_some_and(|c| self.catalog.is_deadline(Lang::Python, &c)) {
-                        inner.under_deadline = true;
-                    }
+                if expr.kind() == "call" && self.sets_deadline(expr) {
+                    inner.under_deadline = true;
                 }
                 if let Some(alias) = alias {
                     self.bind(alias, expr, ctx, self.scopes.is_empty());
@@ -680,10 +791,10 @@ impl<'a, 'f> Extractor<'a, 'f> {
             }
         }
         let mut inner = ctx.clone();
+        if self.sets_deadline(node) {
+            inner.under_deadline = true;
+        }
         if let Some(callee) = callee {
-            if self.catalog.is_deadline(Lang::Python, &callee) {
-                inner.under_deadline = true;
-            }
             let is_fact = self.catalog.is_external(Lang::Python, &callee)
                 || self
                     .catalog
@@ -724,6 +835,71 @@ impl<'a, 'f> Extractor<'a, 'f> {
         }
         if let Some(a) = args_node {
             self.emit(a, depth + 1, &inner);
+        }
+    }
+
+    /// Django's `DATABASES = {"default": {"ENGINE": ..., "OPTIONS": {...}}}`: each database is a
+    /// connection made by the ENGINE with OPTIONS as its keyword arguments, reported at ENGINE.
+    fn emit_django_databases(&mut self, name: Node<'_>, value: Node<'_>, ctx: &Ctx) {
+        // Changed after the literal (`DATABASES["default"]["OPTIONS"] = ...`): not what runs.
+        if value.kind() != "dictionary" || self.rebound.contains(self.text(name)) {
+            return;
+        }
+        let mut cursor = value.walk();
+        let databases: Vec<Node> = value
+            .named_children(&mut cursor)
+            .filter(|p| p.kind() == "pair")
+            .filter_map(|p| p.child_by_field_name("value"))
+            .filter(|v| v.kind() == "dictionary")
+            .collect();
+        for db in databases {
+            let mut cursor = db.walk();
+            let pairs: Vec<Node> = db.named_children(&mut cursor).collect();
+            let entry = |key: &str| {
+                pairs.iter().copied().find(|p| {
+                    p.kind() == "pair"
+                        && p.child_by_field_name("key")
+                            .and_then(|k| literal(self, k, 0))
+                            .is_some_and(|k| k == Value::Str { value: key.to_string() })
+                })
+            };
+            let Some(engine) = entry("ENGINE") else { continue };
+            let Some(Value::Str { value: callee }) =
+                engine.child_by_field_name("value").and_then(|v| literal(self, v, 0))
+            else {
+                continue;
+            };
+            if !self.catalog.is_external(Lang::Python, &callee) {
+                continue;
+            }
+            let options = entry("OPTIONS").and_then(|p| p.child_by_field_name("value"));
+            let (args, forwards_kwargs) = match options.map(|o| (o, literal(self, o, 0))) {
+                None => (Vec::new(), false),
+                Some((o, Some(Value::Dict { entries }))) => {
+                    let span = self.span(o);
+                    let args = entries
+                        .into_iter()
+                        .map(|(name, value)| Arg { name: Some(name), value, span })
+                        .collect();
+                    (args, false)
+                }
+                // `"OPTIONS": env_options()`: cannot be read.
+                Some(_) => (Vec::new(), true),
+            };
+            let span = self.span(engine);
+            self.remember_line(span.line);
+            self.facts.calls.push(CallFact {
+                callee,
+                span,
+                args,
+                forwards_kwargs,
+                forwards_args: false,
+                chain: Vec::new(),
+                receiver: None,
+                under_deadline: false,
+                in_test: ctx.in_test || self.file_is_test,
+                in_async: false,
+            });
         }
     }
 
@@ -811,13 +987,24 @@ impl<'a, 'f> Extractor<'a, 'f> {
         if WALL_BY_NATURE.iter().any(|w| text.contains(w)) {
             return;
         }
-        let target = assignment_target(node).map(|t| self.text(t).to_ascii_lowercase());
+        let target = assignment_target(node).map(|t| self.text(t));
+        let words = name_parts(text).chain(target.into_iter().flat_map(name_parts));
+        let (mut deadline_named, mut expiry_named) = (false, false);
+        for part in words {
+            deadline_named |= part.contains("deadline")
+                || part.contains("timeout")
+                || DEADLINE_WORDS.contains(&part.as_str());
+            expiry_named |= part.starts_with("expir") || part == "exp" || part == "ttl";
+        }
+        // A stored expiry (a token's, a cache entry's) is a wall-clock time on purpose.
+        if expiry_named {
+            return;
+        }
         for (clock, call) in reads {
-            let precise = clock == "time.time" || clock == "time.time_ns";
             let usage = if comparison {
-                // datetime comparisons are mostly against stored wall-clock times (expiries);
-                // take them only when they measure an elapsed time.
-                if !precise && !text.contains('-') {
+                // `clock() - start > limit` where `start` was read from the same clock.
+                let elapsed = self.subtrahend(call).is_some_and(|s| self.clock_captures.contains(s));
+                if !elapsed && !deadline_named {
                     continue;
                 }
                 ClockUse::Compare
@@ -825,10 +1012,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 let is_add = node
                     .child_by_field_name("operator")
                     .is_some_and(|o| self.text(o) == "+");
-                let names_deadline = target.as_deref().is_some_and(|t| {
-                    t.contains("deadline") || t.contains("timeout") || t.contains("until")
-                });
-                if !is_add || target.is_none() || !(precise || names_deadline) {
+                if !is_add || target.is_none() || !deadline_named {
                     continue;
                 }
                 ClockUse::Deadline
@@ -842,6 +1026,28 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 in_test: ctx.in_test || self.file_is_test,
             });
         }
+    }
+
+    /// `start = time.time()`: a plain read of the wall clock.
+    fn is_wall_clock_read(&self, node: Node<'_>) -> bool {
+        node.kind() == "call"
+            && node
+                .child_by_field_name("function")
+                .and_then(|f| self.qualname_raw(f))
+                .is_some_and(|c| WALL_CLOCKS.contains(&c.as_str()))
+    }
+
+    /// `start` in `time.time() - start`: what is taken from a clock read.
+    fn subtrahend(&self, call: Node<'_>) -> Option<&'a str> {
+        let mut node = call;
+        while let Some(p) = node.parent().filter(|p| p.kind() == "parenthesized_expression") {
+            node = p;
+        }
+        let parent = node.parent().filter(|p| p.kind() == "binary_operator")?;
+        let is_minus = parent.child_by_field_name("operator").is_some_and(|o| self.text(o) == "-");
+        let left = parent.child_by_field_name("left")?;
+        (is_minus && left.id() == node.id()).then(|| parent.child_by_field_name("right"))?
+            .map(|r| self.text(r))
     }
 
     fn find_clock_calls<'t>(
@@ -878,6 +1084,20 @@ impl<'a, 'f> Extractor<'a, 'f> {
     }
 }
 
+/// Methods that change a dict or list in place.
+const MUTATING_METHODS: [&str; 7] = ["update", "setdefault", "pop", "popitem", "clear", "append", "extend"];
+
+/// Name parts that mark a deadline (besides anything containing `deadline` or `timeout`).
+const DEADLINE_WORDS: [&str; 4] = ["until", "end", "stop", "cutoff"];
+
+/// The lowercase `_`-separated parts of every name in an expression's text.
+fn name_parts(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .flat_map(|word| word.split('_'))
+        .filter(|part| !part.is_empty())
+        .map(str::to_ascii_lowercase)
+}
+
 const WALL_CLOCKS: [&str; 5] = [
     "time.time",
     "time.time_ns",
@@ -893,6 +1113,16 @@ fn depth_is_module(node: Node<'_>) -> bool {
             .filter(|p| p.kind() == "decorated_definition")
             .and_then(|p| p.parent())
             .is_some_and(|p| p.kind() == "module")
+}
+
+/// The name a subscript or attribute chain starts from: `DATABASES` in `DATABASES["default"]["NAME"]`.
+fn root_name(node: Node<'_>) -> Option<Node<'_>> {
+    match node.kind() {
+        "identifier" => Some(node),
+        "subscript" => root_name(node.child_by_field_name("value")?),
+        "attribute" => root_name(node.child_by_field_name("object")?),
+        _ => None,
+    }
 }
 
 fn assignment_target(node: Node<'_>) -> Option<Node<'_>> {

@@ -52,23 +52,27 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         index: &index,
         file_is_test,
         items,
+        wrapper_fns: HashSet::new(),
         deadline_fns: HashSet::new(),
+        uses: HashMap::new(),
         scopes: Vec::new(),
         ctx: Ctx::default(),
         self_ty: None,
         facts: &mut facts,
         snippet_lines: HashSet::new(),
     };
+    x.wrapper_fns = x.resolve_wrapper_fns();
     x.deadline_fns = x.resolve_deadline_fns();
     x.visit_file(&file);
+    x.apply_uses();
     drop(file);
     facts
 }
 
 // ---------------------------------------------------------------------- pass 1: items
 
-/// What the file declares: `use` aliases, local items, consts, struct fields, and the
-/// functions called inside deadline wrappers (resolved once all `use`s are known).
+/// What the file declares: `use` aliases, local items, consts, struct fields, and the calls
+/// that may reach this file's functions (to tell which ones only ever run under a deadline).
 #[derive(Default)]
 struct Items {
     aliases: HashMap<String, String>,
@@ -77,7 +81,34 @@ struct Items {
     consts: HashMap<String, Expr>,
     /// Struct name → field name → field type path (unresolved).
     fields: HashMap<String, HashMap<String, String>>,
-    deadline_candidates: Vec<(String, Vec<String>)>,
+    /// Free functions and methods defined in this file.
+    defined_fns: HashSet<String>,
+    calls: Vec<LocalCall>,
+    /// (function, callee path): the function hands one of its parameters to the callee, which
+    /// makes it a deadline wrapper when the callee is a deadline.
+    param_handoffs: Vec<(String, String)>,
+    walk: Walk,
+}
+
+/// A call that may reach one of this file's functions, with where it is made.
+struct LocalCall {
+    name: String,
+    /// The function it is made in.
+    caller: Option<String>,
+    /// Paths of the calls whose arguments it sits in.
+    enclosing: Vec<String>,
+    /// `open(..)`, `Self::open(..)`, `self.open()`: this file's function when one has the name.
+    direct: bool,
+    in_test: bool,
+}
+
+/// Where pass 1 is in the file.
+#[derive(Default, Clone)]
+struct Walk {
+    current_fn: Option<String>,
+    params: Vec<String>,
+    enclosing: Vec<String>,
+    in_test: bool,
 }
 
 impl Items {
@@ -115,6 +146,48 @@ impl Items {
             }
         }
     }
+
+    fn function(&mut self, attrs: &[syn::Attribute], sig: &syn::Signature, body: &syn::Block) {
+        let name = sig.ident.to_string();
+        self.defined_fns.insert(name.clone());
+        let params = sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(t) => match &*t.pat {
+                    Pat::Ident(i) => Some(i.ident.to_string()),
+                    _ => None,
+                },
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let walk = Walk {
+            current_fn: Some(name),
+            params,
+            enclosing: Vec::new(),
+            in_test: self.walk.in_test || is_test_attr(attrs),
+        };
+        let saved = std::mem::replace(&mut self.walk, walk);
+        self.visit_block(body);
+        self.walk = saved;
+    }
+
+    fn call_site(&mut self, name: String, direct: bool) {
+        self.calls.push(LocalCall {
+            name,
+            caller: self.walk.current_fn.clone(),
+            enclosing: self.walk.enclosing.clone(),
+            direct,
+            in_test: self.walk.in_test,
+        });
+    }
+
+    fn with_test(&mut self, attrs: &[syn::Attribute], f: impl FnOnce(&mut Self)) {
+        let saved = self.walk.in_test;
+        self.walk.in_test |= is_test_attr(attrs);
+        f(self);
+        self.walk.in_test = saved;
+    }
 }
 
 impl<'ast> Visit<'ast> for Items {
@@ -138,7 +211,13 @@ impl<'ast> Visit<'ast> for Items {
     }
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
         self.local.insert(f.sig.ident.to_string());
-        visit::visit_item_fn(self, f);
+        self.function(&f.attrs, &f.sig, &f.block);
+    }
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.function(&f.attrs, &f.sig, &f.block);
+    }
+    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
+        self.with_test(&i.attrs, |x| visit::visit_item_impl(x, i));
     }
     fn visit_item_type(&mut self, t: &'ast syn::ItemType) {
         self.local.insert(t.ident.to_string());
@@ -150,7 +229,7 @@ impl<'ast> Visit<'ast> for Items {
     }
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
         self.local.insert(m.ident.to_string());
-        visit::visit_item_mod(self, m);
+        self.with_test(&m.attrs, |x| visit::visit_item_mod(x, m));
     }
     fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
         self.consts.insert(c.ident.to_string(), (*c.expr).clone());
@@ -161,34 +240,73 @@ impl<'ast> Visit<'ast> for Items {
         visit::visit_item_static(self, s);
     }
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
-        if let Expr::Path(p) = &*c.func {
-            let mut targets = Vec::new();
-            for arg in &c.args {
-                if let Some(name) = called_fn_name(arg) {
-                    targets.push(name);
-                }
+        self.visit_expr(&c.func);
+        let Expr::Path(p) = &*c.func else {
+            for a in &c.args {
+                self.visit_expr(a);
             }
-            if !targets.is_empty() {
-                self.deadline_candidates
-                    .push((path_string(&p.path), targets));
+            return;
+        };
+        let path = path_string(&p.path);
+        let segments: Vec<String> = p
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        let direct = segments.len() == 1
+            || (segments.len() == 2 && matches!(segments[0].as_str(), "Self" | "self"));
+        if let Some(name) = segments.last() {
+            self.call_site(name.clone(), direct);
+        }
+        let hands_on_param = c.args.iter().any(|a| {
+            matches!(peel_ref(a), Expr::Path(ap) if ap.path.get_ident()
+                .is_some_and(|i| self.walk.params.iter().any(|p| i == p)))
+        });
+        if let (true, Some(f)) = (hands_on_param, &self.walk.current_fn) {
+            self.param_handoffs.push((f.clone(), path.clone()));
+        }
+        self.walk.enclosing.push(path);
+        for a in &c.args {
+            self.visit_expr(a);
+        }
+        self.walk.enclosing.pop();
+    }
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        let on_self = matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self"));
+        self.call_site(m.method.to_string(), on_self);
+        visit::visit_expr_method_call(self, m);
+    }
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if let Some(exprs) = macro_exprs(mac) {
+            for e in &exprs {
+                self.visit_expr(e);
             }
         }
-        visit::visit_expr_call(self, c);
     }
 }
 
-/// `self.connect()`, `connect(addr)`, `conn.handshake().await`: the function being called.
-fn called_fn_name(expr: &Expr) -> Option<String> {
+/// A macro's tokens as comma-separated expressions when they are that (`tokio::join!(a, b)`,
+/// `vec![..]`); `None` when they are not.
+fn macro_exprs(mac: &syn::Macro) -> Option<Punctuated<Expr, Token![,]>> {
+    let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
+    syn::parse::Parser::parse2(parser, mac.tokens.clone()).ok()
+}
+
+/// `&x`, `(x)`, `x.clone()`: the value handed over.
+fn peel_ref(expr: &Expr) -> &Expr {
     match expr {
-        Expr::Await(a) => called_fn_name(&a.base),
-        Expr::Call(c) => match &*c.func {
-            Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-            _ => None,
-        },
-        Expr::MethodCall(m) => Some(m.method.to_string()),
-        Expr::Paren(p) => called_fn_name(&p.expr),
-        _ => None,
+        Expr::Reference(r) => peel_ref(&r.expr),
+        Expr::Paren(p) => peel_ref(&p.expr),
+        Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => peel_ref(&m.receiver),
+        _ => expr,
     }
+}
+
+/// A callee named for what it does with the future it is given: `with_timeout`, `run_with_deadline`.
+fn name_says_deadline(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.contains("timeout") || name.contains("deadline")
 }
 
 fn path_string(path: &syn::Path) -> String {
@@ -236,6 +354,26 @@ struct Ctx {
 struct Scope {
     /// Binding → its qualified type, where known.
     types: HashMap<String, String>,
+    /// Binding → the catalogued call whose result it holds.
+    made_by: HashMap<String, Made>,
+    /// `let give_up = SystemTime::now() + d`: wall-clock reads that compute a deadline once
+    /// the binding is compared with the wall clock.
+    wall_deadlines: HashMap<String, Vec<Span>>,
+}
+
+#[derive(Clone, Copy)]
+struct Made {
+    fact: usize,
+    /// The binding holds the awaited result, not the future.
+    awaited: bool,
+}
+
+/// How the object a call made is used in its function: a client whose every request is
+/// bounded (a per-request timeout, a deadline around it) is bounded.
+#[derive(Default)]
+struct Uses {
+    bounded: bool,
+    unbounded: bool,
 }
 
 struct Extractor<'a, 'f> {
@@ -243,7 +381,11 @@ struct Extractor<'a, 'f> {
     index: &'a LineIndex<'a>,
     file_is_test: bool,
     items: Items,
+    /// Local functions that hand a parameter to a deadline.
+    wrapper_fns: HashSet<String>,
+    /// Local functions only ever called under a deadline.
     deadline_fns: HashSet<String>,
+    uses: HashMap<usize, Uses>,
     scopes: Vec<Scope>,
     ctx: Ctx,
     /// The type of `self` in the current `impl`.
@@ -255,16 +397,91 @@ struct Extractor<'a, 'f> {
 const SYSTEM_TIME: &str = "std::time::SystemTime";
 
 impl Extractor<'_, '_> {
+    fn resolve_wrapper_fns(&self) -> HashSet<String> {
+        let mut wrappers = HashSet::new();
+        loop {
+            let found: Vec<String> = self
+                .items
+                .param_handoffs
+                .iter()
+                .filter(|(f, callee)| {
+                    !wrappers.contains(f) && self.deadline_callee_with(callee, &wrappers)
+                })
+                .map(|(f, _)| f.clone())
+                .collect();
+            if found.is_empty() {
+                return wrappers;
+            }
+            wrappers.extend(found);
+        }
+    }
+
+    /// Functions called under a deadline and never called here without one (test code aside).
     fn resolve_deadline_fns(&self) -> HashSet<String> {
-        let mut out = HashSet::new();
-        for (callee, targets) in &self.items.deadline_candidates {
-            if let Some(c) = self.resolve(callee) {
-                if self.catalog.is_deadline(Lang::Rust, &c) {
-                    out.extend(targets.iter().cloned());
-                }
+        let calls = &self.items.calls;
+        let lexically: Vec<bool> = calls
+            .iter()
+            .map(|c| c.enclosing.iter().any(|p| self.deadline_callee(p)))
+            .collect();
+        let mut sites: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, call) in calls.iter().enumerate() {
+            let counts = !call.in_test
+                && self.items.defined_fns.contains(&call.name)
+                && call.caller.as_deref() != Some(call.name.as_str());
+            if counts {
+                sites.entry(call.name.as_str()).or_default().push(i);
             }
         }
-        out
+        let mut fns: HashSet<String> = HashSet::new();
+        loop {
+            let under = |i: &usize| {
+                lexically[*i] || calls[*i].caller.as_ref().is_some_and(|f| fns.contains(f))
+            };
+            let found: Vec<String> = sites
+                .iter()
+                .filter(|(name, at)| {
+                    !fns.contains(**name)
+                        && at.iter().any(under)
+                        && at.iter().filter(|i| calls[**i].direct).all(under)
+                })
+                .map(|(name, _)| name.to_string())
+                .collect();
+            if found.is_empty() {
+                return fns;
+            }
+            fns.extend(found);
+        }
+    }
+
+    /// A call that bounds whatever runs in its arguments: a catalogued deadline, a local
+    /// wrapper around one, or a function named for it.
+    fn deadline_callee(&self, raw: &str) -> bool {
+        self.deadline_callee_with(raw, &self.wrapper_fns)
+    }
+
+    fn deadline_callee_with(&self, raw: &str, wrappers: &HashSet<String>) -> bool {
+        let resolved = self.resolve(raw);
+        if let Some(full) = &resolved {
+            if self.catalog.is_deadline(Lang::Rust, full) {
+                return true;
+            }
+            if self.catalog.is_external(Lang::Rust, full) {
+                return false;
+            }
+        }
+        let segments: Vec<&str> = raw.split("::").collect();
+        let last = segments.last().copied().unwrap_or(raw);
+        let local = segments.len() == 1 || (segments.len() == 2 && segments[0] == "Self");
+        (local && wrappers.contains(last)) || name_says_deadline(last)
+    }
+
+    /// Marks the calls whose objects were only used bounded.
+    fn apply_uses(&mut self) {
+        for (index, uses) in &self.uses {
+            if uses.bounded && !uses.unbounded {
+                self.facts.calls[*index].under_deadline = true;
+            }
+        }
     }
 
     /// A path as written → the full path, through `use` aliases; `None` for local items.
@@ -379,6 +596,7 @@ impl Extractor<'_, '_> {
             {
                 self.init_type(&m.receiver)
             }
+            Expr::MethodCall(m) => self.built_type(m),
             Expr::Call(c) => {
                 let Expr::Path(p) = &*c.func else { return None };
                 let callee = self.resolve(&path_string(&p.path))?;
@@ -393,24 +611,99 @@ impl Extractor<'_, '_> {
         }
     }
 
-    fn bind_pattern(&mut self, pat: &Pat, ty: Option<String>) {
+    /// `reqwest::Client::builder()...build()`: a finished builder chain makes the builder's type.
+    fn built_type(&self, top: &syn::ExprMethodCall) -> Option<String> {
+        let mut methods = vec![top.method.to_string()];
+        let mut cur = &*top.receiver;
+        let root = loop {
+            match cur {
+                Expr::MethodCall(m) => {
+                    methods.push(m.method.to_string());
+                    cur = &m.receiver;
+                }
+                Expr::Try(t) => cur = &t.expr,
+                Expr::Await(a) => cur = &a.base,
+                Expr::Paren(p) => cur = &p.expr,
+                Expr::Call(c) => break c,
+                _ => return None,
+            }
+        };
+        let callee = self.call_callee(root)?;
+        let spec = self.catalog.call(Lang::Rust, &callee)?;
+        if !spec.finish.iter().any(|f| methods.contains(f)) {
+            return None;
+        }
+        self.catalog
+            .constructed_type(Lang::Rust, &callee)
+            .map(str::to_string)
+    }
+
+    fn bind_pattern(&mut self, pat: &Pat, ty: Option<String>, made: Option<Made>) {
         let name = match pat {
             Pat::Ident(i) => i.ident.to_string(),
             Pat::Type(t) => {
                 let declared = type_path(&t.ty).and_then(|p| self.resolve(&p));
-                return self.bind_pattern(&t.pat, declared.or(ty));
+                return self.bind_pattern(&t.pat, declared.or(ty), made);
             }
             _ => return,
         };
         if let Some(scope) = self.scopes.last_mut() {
             match ty {
-                Some(t) => {
-                    scope.types.insert(name, t);
+                Some(t) => scope.types.insert(name.clone(), t),
+                None => scope.types.remove(&name),
+            };
+            match made {
+                Some(m) => scope.made_by.insert(name.clone(), m),
+                None => scope.made_by.remove(&name),
+            };
+            scope.wall_deadlines.remove(&name);
+        }
+    }
+
+    fn made_by(&self, name: &str) -> Option<Made> {
+        self.scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.made_by.get(name).copied())
+    }
+
+    /// The catalogued call recorded (at or after `first`) for the root of a `let` initialiser.
+    fn made_fact(&self, init: &Expr, first: usize) -> Option<Made> {
+        let mut awaited = false;
+        let mut cur = init;
+        let root = loop {
+            match cur {
+                Expr::MethodCall(m) => cur = &m.receiver,
+                Expr::Try(t) => cur = &t.expr,
+                Expr::Await(a) => {
+                    awaited = true;
+                    cur = &a.base;
                 }
-                None => {
-                    scope.types.remove(&name);
-                }
+                Expr::Paren(p) => cur = &p.expr,
+                Expr::Call(c) => break c,
+                _ => return None,
             }
+        };
+        let span = self.span(root.func.span());
+        let fact = (first..self.facts.calls.len()).find(|i| self.facts.calls[*i].span == span)?;
+        Some(Made { fact, awaited })
+    }
+
+    /// Counts a use of a binding's object: a catalogued call on it, bounded or not.
+    fn note_use(&mut self, binding: &Expr, bounded: bool) {
+        let Expr::Path(p) = binding else { return };
+        let Some(made) = p
+            .path
+            .get_ident()
+            .and_then(|i| self.made_by(&i.to_string()))
+        else {
+            return;
+        };
+        let uses = self.uses.entry(made.fact).or_default();
+        if bounded {
+            uses.bounded = true;
+        } else {
+            uses.unbounded = true;
         }
     }
 
@@ -503,18 +796,28 @@ impl Extractor<'_, '_> {
                         let args = self.args(&c.args);
                         self.record_call(callee.clone(), span, args, chain, None);
                     }
-                    self.visit_call_args(&callee, &c.args);
+                    self.visit_call_args(c);
                     handled_root = true;
                 }
             }
             _ => {
                 if let (Some(ty), Some(first)) = (self.expr_type(root), methods.first()) {
                     let callee = format!("{ty}::{}", first.method);
-                    if self.catalog.is_external(Lang::Rust, &callee) {
+                    if let Some(spec) = self.catalog.call(Lang::Rust, &callee) {
+                        let timeout_params = spec.timeout_params();
                         let chain = chain_of(self, &methods[1..]);
-                        let span = self.span(first.method.span());
+                        // The call starts where its receiver does: `self\n.client\n.get_connection()`.
+                        let span = Span {
+                            end_line: self.span(first.method.span()).end_line,
+                            end_col: self.span(first.method.span()).end_col,
+                            ..self.span(root.span())
+                        };
                         let args = self.args(&first.args);
                         self.record_call(callee, span, args, chain, Some(ty));
+                        let fact = self.facts.calls.last().expect("just recorded");
+                        let bounded = fact.under_deadline
+                            || timeout_params.iter().any(|p| fact.param(p).is_some());
+                        self.note_use(root, bounded);
                     }
                 }
             }
@@ -539,24 +842,44 @@ impl Extractor<'_, '_> {
             || self.catalog.constructed_type(Lang::Rust, callee).is_some()
     }
 
-    fn visit_call_args(&mut self, callee: &str, args: &Punctuated<Expr, Token![,]>) {
-        let deadline = self.catalog.is_deadline(Lang::Rust, callee);
+    /// Visits a call's arguments, under a deadline when the call is one. A future or client
+    /// made earlier and handed to a deadline (`timeout(d, connecting)`) is bounded by it.
+    fn visit_call_args(&mut self, c: &syn::ExprCall) {
+        let deadline = match &*c.func {
+            Expr::Path(p) => self.deadline_callee(&path_string(&p.path)),
+            _ => false,
+        };
+        if deadline {
+            for a in &c.args {
+                let handed = peel_ref(a);
+                let unawaited = match handed {
+                    Expr::Path(p) => p
+                        .path
+                        .get_ident()
+                        .and_then(|i| self.made_by(&i.to_string()))
+                        .is_some_and(|m| !m.awaited),
+                    _ => false,
+                };
+                if unawaited {
+                    self.note_use(handed, true);
+                }
+            }
+        }
         let ctx = Ctx {
             under_deadline: self.ctx.under_deadline || deadline,
             ..self.ctx.clone()
         };
         self.with_ctx(ctx, |x| {
-            for a in args {
+            for a in &c.args {
                 x.visit_expr(a);
             }
         });
     }
 
-    /// Parses a macro's tokens as comma-separated expressions when they are that
-    /// (`tokio::join!(a, b)`, `vec![..]`), and stays silent when they are not.
+    /// Visits a macro's tokens when they are comma-separated expressions, and stays silent
+    /// when they are not.
     fn visit_macro_tokens(&mut self, mac: &syn::Macro) {
-        let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
-        if let Ok(exprs) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) {
+        if let Some(exprs) = macro_exprs(mac) {
             for e in &exprs {
                 self.visit_expr(e);
             }
@@ -682,72 +1005,173 @@ impl Extractor<'_, '_> {
             .is_some_and(|q| q == "std::time::SystemTime::now" || q == "SystemTime::now")
     }
 
-    /// Wall-clock reads inside a comparison, or added to when computing a deadline.
-    fn clock_reads(&mut self, expr: &Expr, target: Option<&str>) {
+    /// A local binding that holds `SystemTime::now()`.
+    fn is_wall_binding(&self, expr: &Expr) -> bool {
+        matches!(expr, Expr::Path(p) if p.path.get_ident()
+            .is_some_and(|i| self.binding_type(&i.to_string()).as_deref() == Some(SYSTEM_TIME)))
+    }
+
+    /// Wall-clock reads that compute a deadline (`let deadline = SystemTime::now() + d`) or
+    /// check one (`SystemTime::now() > deadline`, `start.elapsed()? > timeout`). `target` is
+    /// what the value is assigned to; `binding` says it is a local variable.
+    fn clock_reads(&mut self, expr: &Expr, target: Option<&str>, binding: bool) {
+        let expr = peel_unwrap(expr);
+        if let Some(reads) = self.wall_sum(expr) {
+            if target.is_some_and(name_says_deadline) {
+                self.push_clock(reads, ClockUse::Deadline);
+            } else if let (true, Some(name), Some(scope)) =
+                (binding, target, self.scopes.last_mut())
+            {
+                // Known to be a deadline only once it is compared with the wall clock.
+                scope.wall_deadlines.insert(name.to_string(), reads);
+            }
+            return;
+        }
         let Expr::Binary(b) = expr else { return };
         let comparison = matches!(
             b.op,
             syn::BinOp::Lt(_) | syn::BinOp::Le(_) | syn::BinOp::Gt(_) | syn::BinOp::Ge(_)
         );
-        let add = matches!(b.op, syn::BinOp::Add(_));
-        let names_deadline = target.is_some_and(|t| {
-            let t = t.to_ascii_lowercase();
-            t.contains("deadline") || t.contains("timeout") || t.contains("until")
-        });
-        if !(comparison || (add && names_deadline)) {
+        if !comparison {
             return;
         }
+        for (side, other) in [(&*b.left, &*b.right), (&*b.right, &*b.left)] {
+            let mut reads = Vec::new();
+            let mut elapsed = false;
+            self.find_clock(side, 0, &mut reads, &mut elapsed);
+            if reads.is_empty() {
+                continue;
+            }
+            let wall_deadline = self.wall_deadline(other);
+            // A timestamp compared with another (a certificate's expiry, a file's mtime) is a
+            // date check: only elapsed time and deadlines are judged.
+            if !(elapsed || wall_deadline.is_some() || names_deadline(other)) {
+                continue;
+            }
+            if let Some(computed) = wall_deadline {
+                self.push_clock(computed, ClockUse::Deadline);
+            }
+            self.push_clock(reads, ClockUse::Compare);
+        }
+    }
+
+    /// `SystemTime::now() + d`, `now.checked_add(d)`: the wall-clock reads in it.
+    fn wall_sum(&self, expr: &Expr) -> Option<Vec<Span>> {
         let mut reads = Vec::new();
-        self.find_clock(&b.left, 0, &mut reads);
-        self.find_clock(&b.right, 0, &mut reads);
+        let mut elapsed = false;
+        match expr {
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::Add(_)) => {
+                self.find_clock(&b.left, 0, &mut reads, &mut elapsed);
+                self.find_clock(&b.right, 0, &mut reads, &mut elapsed);
+            }
+            Expr::MethodCall(m) if m.method == "checked_add" => {
+                self.find_clock(&m.receiver, 0, &mut reads, &mut elapsed);
+            }
+            _ => return None,
+        }
+        (!reads.is_empty() && !elapsed).then_some(reads)
+    }
+
+    /// A local computed from the wall clock plus a duration: its computing reads, reported
+    /// the first time it is compared (empty afterwards).
+    fn wall_deadline(&mut self, expr: &Expr) -> Option<Vec<Span>> {
+        let Expr::Path(p) = peel_unwrap(expr) else {
+            return None;
+        };
+        let name = p.path.get_ident()?.to_string();
+        self.scopes
+            .iter_mut()
+            .rev()
+            .find_map(|s| s.wall_deadlines.get_mut(&name))
+            .map(std::mem::take)
+    }
+
+    fn push_clock(&mut self, reads: Vec<Span>, usage: ClockUse) {
         for span in reads {
             self.remember_line(span.line);
             self.facts.clock_reads.push(ClockRead {
                 clock: "std::time::SystemTime::now".into(),
-                usage: if comparison {
-                    ClockUse::Compare
-                } else {
-                    ClockUse::Deadline
-                },
+                usage,
                 span,
                 in_test: self.in_test(),
             });
         }
     }
 
-    fn find_clock(&self, expr: &Expr, depth: usize, out: &mut Vec<Span>) {
+    /// The wall-clock reads in one side of a comparison; `elapsed` is set when the side
+    /// measures time since a local `SystemTime::now()` (`start.elapsed()`).
+    fn find_clock(&self, expr: &Expr, depth: usize, out: &mut Vec<Span>, elapsed: &mut bool) {
         if depth > 12 {
             return;
         }
         match expr {
             Expr::Call(_) if self.is_system_now(expr) => out.push(self.span(expr.span())),
+            Expr::Path(_) if self.is_wall_binding(expr) => out.push(self.span(expr.span())),
             Expr::MethodCall(m) => {
                 let method = m.method.to_string();
-                // `SystemTime::now().duration_since(UNIX_EPOCH)` is a timestamp, not a deadline.
-                let since_epoch = method == "duration_since"
-                    && m.args
-                        .first()
-                        .is_some_and(|a| quote::quote!(#a).to_string().contains("UNIX_EPOCH"));
-                if since_epoch {
-                    return;
-                }
-                let wall_elapsed = method == "elapsed"
-                    && matches!(&*m.receiver, Expr::Path(p) if p.path.segments.len() == 1
-                        && self.binding_type(&p.path.segments[0].ident.to_string()).as_deref() == Some(SYSTEM_TIME));
-                if wall_elapsed {
+                if method == "elapsed" && self.is_wall_binding(&m.receiver) {
                     out.push(self.span(m.method.span()));
+                    *elapsed = true;
                     return;
                 }
-                self.find_clock(&m.receiver, depth + 1, out);
+                if method == "duration_since" {
+                    let Some(since) = m.args.first() else { return };
+                    // `SystemTime::now().duration_since(UNIX_EPOCH)` is a timestamp, not a deadline.
+                    if quote::quote!(#since).to_string().contains("UNIX_EPOCH") {
+                        return;
+                    }
+                    let before = out.len();
+                    self.find_clock(&m.receiver, depth + 1, out, elapsed);
+                    if out.len() > before && self.is_wall_binding(peel_ref(since)) {
+                        *elapsed = true;
+                    }
+                    return;
+                }
+                self.find_clock(&m.receiver, depth + 1, out, elapsed);
             }
             Expr::Binary(b) => {
-                self.find_clock(&b.left, depth + 1, out);
-                self.find_clock(&b.right, depth + 1, out);
+                self.find_clock(&b.left, depth + 1, out, elapsed);
+                self.find_clock(&b.right, depth + 1, out, elapsed);
             }
-            Expr::Paren(p) => self.find_clock(&p.expr, depth + 1, out),
-            Expr::Try(t) => self.find_clock(&t.expr, depth + 1, out),
+            Expr::Paren(p) => self.find_clock(&p.expr, depth + 1, out, elapsed),
+            Expr::Try(t) => self.find_clock(&t.expr, depth + 1, out, elapsed),
             _ => {}
         }
+    }
+}
+
+/// `x?`, `(x)`, `x.unwrap()`, `x.expect(..)`: the value inside.
+fn peel_unwrap(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Try(t) => peel_unwrap(&t.expr),
+        Expr::Paren(p) => peel_unwrap(&p.expr),
+        Expr::MethodCall(m)
+            if matches!(
+                m.method.to_string().as_str(),
+                "unwrap" | "expect" | "unwrap_or_default"
+            ) =>
+        {
+            peel_unwrap(&m.receiver)
+        }
+        _ => expr,
+    }
+}
+
+/// `deadline`, `self.timeout`, `*deadline`, `cfg.timeout()`: a value named as a deadline.
+fn names_deadline(expr: &Expr) -> bool {
+    match peel_unwrap(expr) {
+        Expr::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| name_says_deadline(&s.ident.to_string())),
+        Expr::Field(f) => {
+            matches!(&f.member, syn::Member::Named(n) if name_says_deadline(&n.to_string()))
+        }
+        Expr::MethodCall(m) => name_says_deadline(&m.method.to_string()),
+        Expr::Unary(u) => names_deadline(&u.expr),
+        Expr::Reference(r) => names_deadline(&r.expr),
+        _ => false,
     }
 }
 
@@ -773,17 +1197,32 @@ fn is_test_attr(attrs: &[syn::Attribute]) -> bool {
             return true;
         }
         if path.is_ident("cfg") {
-            let tokens = a
-                .meta
-                .require_list()
-                .map(|l| l.tokens.to_string())
-                .unwrap_or_default();
-            return tokens
-                .split(|c: char| !c.is_alphanumeric() && c != '_')
-                .any(|t| t == "test");
+            return a
+                .parse_args::<syn::Meta>()
+                .is_ok_and(|m| cfg_implies_test(&m));
         }
         false
     })
+}
+
+/// Whether a `cfg` predicate only holds in test builds: `test`, `all(test, ..)`,
+/// `any(test, all(test, unix))`; not `not(test)` or `any(test, feature = "x")`.
+fn cfg_implies_test(meta: &syn::Meta) -> bool {
+    match meta {
+        syn::Meta::Path(p) => p.is_ident("test"),
+        syn::Meta::List(l) => {
+            let parts = l.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated);
+            let Ok(parts) = parts else { return false };
+            if l.path.is_ident("all") {
+                parts.iter().any(cfg_implies_test)
+            } else if l.path.is_ident("any") {
+                !parts.is_empty() && parts.iter().all(cfg_implies_test)
+            } else {
+                false
+            }
+        }
+        syn::Meta::NameValue(_) => false,
+    }
 }
 
 impl<'ast> Visit<'ast> for Extractor<'_, '_> {
@@ -820,6 +1259,7 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
 
     fn visit_local(&mut self, l: &'ast syn::Local) {
         if let Some(init) = &l.init {
+            let first_fact = self.facts.calls.len();
             self.visit_expr(&init.expr);
             if let Some((_, diverge)) = &init.diverge {
                 self.visit_expr(diverge);
@@ -832,15 +1272,16 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
                 },
                 _ => None,
             };
-            self.clock_reads(&init.expr, target.as_deref());
             let ty = if self.is_system_now(&init.expr) {
                 Some(SYSTEM_TIME.to_string())
             } else {
                 self.init_type(&init.expr)
             };
-            self.bind_pattern(&l.pat, ty);
+            let made = self.made_fact(&init.expr, first_fact);
+            self.bind_pattern(&l.pat, ty, made);
+            self.clock_reads(&init.expr, target.as_deref(), true);
         } else {
-            self.bind_pattern(&l.pat, None);
+            self.bind_pattern(&l.pat, None, None);
         }
     }
 
@@ -852,15 +1293,26 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
                     if self.is_fact(&callee) {
                         let span = self.span(c.func.span());
                         let args = self.args(&c.args);
-                        self.record_call(callee.clone(), span, args, Vec::new(), None);
+                        self.record_call(callee, span, args, Vec::new(), None);
                     }
-                    self.visit_call_args(&callee, &c.args);
+                    self.visit_call_args(c);
                 }
-                None => visit::visit_expr_call(self, c),
+                None => {
+                    self.visit_expr(&c.func);
+                    self.visit_call_args(c);
+                }
             },
             Expr::Macro(m) => self.visit_macro_tokens(&m.mac),
             Expr::Binary(_) => {
-                self.clock_reads(e, None);
+                self.clock_reads(e, None, false);
+                visit::visit_expr(self, e);
+            }
+            Expr::Struct(st) => {
+                for field in &st.fields {
+                    if let syn::Member::Named(name) = &field.member {
+                        self.clock_reads(&field.expr, Some(&name.to_string()), false);
+                    }
+                }
                 visit::visit_expr(self, e);
             }
             Expr::Async(a) => {
@@ -879,15 +1331,15 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
             }
             Expr::Assign(a) => {
                 self.visit_expr(&a.right);
-                let target = match &*a.left {
-                    Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+                let (target, binding) = match &*a.left {
+                    Expr::Path(p) => (p.path.get_ident().map(|i| i.to_string()), true),
                     Expr::Field(f) => match &f.member {
-                        syn::Member::Named(n) => Some(n.to_string()),
-                        _ => None,
+                        syn::Member::Named(n) => (Some(n.to_string()), false),
+                        _ => (None, false),
                     },
-                    _ => None,
+                    _ => (None, false),
                 };
-                self.clock_reads(&a.right, target.as_deref());
+                self.clock_reads(&a.right, target.as_deref(), binding);
                 self.visit_expr(&a.left);
             }
             _ => visit::visit_expr(self, e),

@@ -142,6 +142,11 @@ fn assess<'a>(call: &'a CallFact, spec: &'a CallSpec, cx: &'a FileCx<'_>) -> Ass
                 }
             }
         }
+        // A builder handed on unfinished may still get its whole-call timeout elsewhere.
+        if unfinished(call, spec) {
+            a.given = Given::Opaque;
+            return a;
+        }
         // A finite library default still bounds the whole call (tornado's 20 s `request_timeout`).
         let default_finite = matches!(a.default.default, Some(DefaultTimeout::Seconds(_)));
         a.given = if default_finite
@@ -204,7 +209,7 @@ fn assess<'a>(call: &'a CallFact, spec: &'a CallSpec, cx: &'a FileCx<'_>) -> Ass
         a.given = Given::Opaque;
         return a;
     }
-    if !spec.finish.is_empty() && !spec.finish.iter().any(|f| call.chain_has(f)) {
+    if unfinished(call, spec) {
         a.given = Given::Opaque;
         return a;
     }
@@ -212,6 +217,11 @@ fn assess<'a>(call: &'a CallFact, spec: &'a CallSpec, cx: &'a FileCx<'_>) -> Ass
         a.given = Given::Bounded;
     }
     a
+}
+
+/// A Rust builder chain that does not end in one of its `finish` methods.
+fn unfinished(call: &CallFact, spec: &CallSpec) -> bool {
+    !spec.finish.is_empty() && !spec.finish.iter().any(|f| call.chain_has(f))
 }
 
 /// `create_engine("sqlite:///app.db")`: a local file, not a peer that can stop answering.
@@ -281,8 +291,8 @@ fn judge_value(
             match (is_off(&items[0]), is_off(&items[1])) {
                 (true, true) => Given::Disabled("`(None, None)`".into()),
                 (false, true) => Given::Partial("the read timeout is `None`".into()),
-                (true, false) => Given::Partial("the connect timeout is `None`".into()),
-                (false, false) => Given::Bounded,
+                // Reads are bounded, and an unanswered connect gives up on its own (see below).
+                (true, false) | (false, false) => Given::Bounded,
             }
         }
         Value::Call { callee, args } => match catalog.timeout_object(lang, callee) {
@@ -370,17 +380,21 @@ fn judge_object(
         return Given::Bounded;
     }
     let explicitly_bounded = [total, connect, read].iter().any(|v| bounded(*v));
-    if !off_parts.is_empty() && !explicitly_bounded {
-        return Given::Disabled(format!("`{}=None`", off_parts.join("=None`, `")));
+    if !explicitly_bounded {
+        // aiohttp's `ClientTimeout()`: every part left at `None` bounds nothing.
+        return Given::Disabled(if off_parts.is_empty() {
+            "a timeout object that sets no part".into()
+        } else {
+            format!("`{}=None`", off_parts.join("=None`, `"))
+        });
     }
     if connect_b && !read_b {
-        return Given::Partial("only the connection is bounded: reads can wait forever".into());
+        return Given::Partial("only the connection is bounded, reads can wait forever".into());
     }
-    if read_b && !connect_b {
-        return Given::Partial("only reads are bounded: connecting can wait forever".into());
-    }
-    if args.is_empty() {
-        return Given::Missing;
+    if read_b {
+        // A peer that stops answering is caught by the read timeout; an unanswered connect
+        // attempt gives up on its own (the OS stops retrying SYNs after about two minutes).
+        return Given::Bounded;
     }
     Given::Partial("no part bounds the whole request".into())
 }
