@@ -117,10 +117,10 @@ pub struct CallSpec {
     /// A string argument (DSN, URL) containing one of these texts (any case) carries the timeout.
     #[serde(default)]
     pub dsn_key: OneOrMany,
-    /// A string argument starting with one of these (any case) names a local store
-    /// (`sqlite:///app.db`): the call makes no network connection.
+    /// When set, the call is judged only when its URL (first positional or `url=`) starts with
+    /// one of these (any case): the drivers whose default the entry describes.
     #[serde(default)]
-    pub local_dsn: Vec<String>,
+    pub dsn_drivers: Vec<String>,
     /// Keyword arguments that hand the call an object carrying its own settings
     /// (`connection_pool=`, `http_client=`): the timeout is decided where that object is made.
     #[serde(default)]
@@ -131,6 +131,11 @@ pub struct CallSpec {
     /// Calls under `asyncio.wait_for`/`tokio::time::timeout` are bounded (default true).
     #[serde(default = "yes")]
     pub deadline_bounds: bool,
+    /// Methods on the same object, one of which must come first in the function for the call
+    /// to wait on a peer: a UDP `recv` after a `send` awaits a reply, while a server's receive
+    /// loop waits for clients by design.
+    #[serde(default)]
+    pub after: Vec<String>,
     pub fix: String,
 }
 

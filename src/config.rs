@@ -85,10 +85,11 @@ impl UserCall {
             assumes: None,
             finish: Vec::new(),
             dsn_key: OneOrMany::default(),
-            local_dsn: Vec::new(),
+            dsn_drivers: Vec::new(),
             configured_by: Vec::new(),
             tuple: false,
             deadline_bounds: true,
+            after: Vec::new(),
             fix,
         }
     }
@@ -219,7 +220,7 @@ impl ConfigError {
         }
         Box::new(ConfigError {
             message: format!("{head}: {message}"),
-            src: NamedSource::new(display.to_string(), text.to_string()),
+            src: NamedSource::new(display, text.to_string()),
             span: span.map(SourceSpan::from),
             label: message,
         })

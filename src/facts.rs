@@ -44,6 +44,10 @@ pub enum Value {
     Number {
         value: f64,
     },
+    /// Seconds written as arithmetic that shows the unit: `15 * 60`, `60 * 60 * 24`.
+    ShownSeconds {
+        value: f64,
+    },
     Str {
         value: String,
     },
@@ -105,7 +109,8 @@ pub struct Receiver {
     pub ty: String,
     /// Attributes assigned on it: `session.timeout = 10`.
     pub attrs: Vec<Arg>,
-    /// Methods called on it to configure it: `sock.settimeout(5)`, `s.mount(.., adapter)`.
+    /// Methods called on it earlier to configure it: `sock.settimeout(5)`, `s.mount(.., adapter)`
+    /// (Rust: every earlier method call on the binding, such as a UDP socket's `send`).
     pub setters: Vec<ChainCall>,
 }
 
@@ -122,8 +127,9 @@ pub struct CallFact {
     pub forwards_args: bool,
     pub chain: Vec<ChainCall>,
     pub receiver: Option<Receiver>,
-    /// Lexically inside a deadline (`asyncio.wait_for`, `tokio::time::timeout`, ...), or inside
-    /// a function that this file only calls under one.
+    /// Lexically inside a deadline (`asyncio.wait_for`, `tokio::time::timeout`, ...), inside
+    /// a function that this file only calls under one, or (a Rust client or future) every use
+    /// of what it makes is bounded: a per-request timeout, a deadline around it.
     pub under_deadline: bool,
     pub in_test: bool,
     pub in_async: bool,

@@ -158,7 +158,8 @@ struct Extractor<'a, 'f> {
     call_sites: HashMap<String, (usize, usize)>,
     /// Module names changed after their assignment (`X[k] = ..`, `X.update(..)`, `global X`).
     rebound: HashSet<String>,
-    /// Names assigned a plain wall-clock read (`start = time.time()`), as written.
+    /// Names assigned a wall-clock time in this file, as written: a plain read
+    /// (`start = time.time()`) or a deadline (`deadline = time.time() + 30`).
     clock_captures: HashSet<String>,
     scopes: Vec<Scope>,
     facts: &'f mut FileFacts,
@@ -1004,7 +1005,15 @@ impl<'a, 'f> Extractor<'a, 'f> {
             let usage = if comparison {
                 // `clock() - start > limit` where `start` was read from the same clock.
                 let elapsed = self.subtrahend(call).is_some_and(|s| self.clock_captures.contains(s));
-                if !elapsed && !deadline_named {
+                // `now() < deadline` where `deadline` was computed from the clock in this file.
+                let mut cursor = node.walk();
+                let against_capture = node
+                    .named_children(&mut cursor)
+                    .any(|operand| self.clock_captures.contains(self.text(operand)));
+                // datetime values are mostly compared with stored timestamps (database rows,
+                // certificates): a deadline-like name alone is not enough for them.
+                let precise = clock == "time.time" || clock == "time.time_ns";
+                if !(elapsed || against_capture || (precise && deadline_named)) {
                     continue;
                 }
                 ClockUse::Compare
@@ -1012,9 +1021,10 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 let is_add = node
                     .child_by_field_name("operator")
                     .is_some_and(|o| self.text(o) == "+");
-                if !is_add || target.is_none() || !deadline_named {
+                let Some(target) = target.filter(|_| is_add && deadline_named) else {
                     continue;
-                }
+                };
+                self.clock_captures.insert(target.to_string());
                 ClockUse::Deadline
             };
             let span = self.span(call);
@@ -1162,15 +1172,35 @@ fn literal(x: &Extractor<'_, '_>, node: Node<'_>, depth: usize) -> Option<Value>
             let l = literal(x, node.child_by_field_name("left")?, depth + 1);
             let r = literal(x, node.child_by_field_name("right")?, depth + 1);
             let op = node.child_by_field_name("operator").map(|o| x.text(o));
-            match (l, r, op) {
-                (Some(Value::Number { value: a }), Some(Value::Number { value: b }), Some(op)) => {
-                    match op {
-                        "+" => Value::Number { value: a + b },
-                        "-" => Value::Number { value: a - b },
-                        "*" => Value::Number { value: a * b },
-                        "/" if b != 0.0 => Value::Number { value: a / b },
-                        "**" => Value::Number { value: a.powf(b) },
-                        _ => Value::Other,
+            let number = |v: Option<Value>| match v {
+                Some(Value::Number { value }) => Some((value, false)),
+                Some(Value::ShownSeconds { value }) => Some((value, true)),
+                _ => None,
+            };
+            match (number(l), number(r), op) {
+                (Some((a, a_shown)), Some((b, b_shown)), Some(op)) => {
+                    let value = match op {
+                        "+" => a + b,
+                        "-" => a - b,
+                        "*" => a * b,
+                        "/" if b != 0.0 => a / b,
+                        "**" => a.powf(b),
+                        _ => return Some(Value::Other),
+                    };
+                    // `15 * 60` counts minutes in seconds; `5 * 60 * 1000` is milliseconds again.
+                    let shown = match op {
+                        "*" => {
+                            let factor_is = |n: f64| a == n || b == n;
+                            (a_shown || b_shown || factor_is(60.0) || factor_is(3600.0))
+                                && !factor_is(1000.0)
+                        }
+                        "+" | "-" => a_shown || b_shown,
+                        _ => false,
+                    };
+                    if shown {
+                        Value::ShownSeconds { value }
+                    } else {
+                        Value::Number { value }
                     }
                 }
                 _ => Value::Other,

@@ -33,7 +33,7 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         });
         return facts;
     }
-    let file = match syn::parse_file(text) {
+    let file = match parse(text) {
         Ok(f) => f,
         Err(e) => {
             let start = e.span().start();
@@ -55,9 +55,12 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         wrapper_fns: HashSet::new(),
         deadline_fns: HashSet::new(),
         uses: HashMap::new(),
+        field_made: HashMap::new(),
+        field_uses: HashMap::new(),
         scopes: Vec::new(),
         ctx: Ctx::default(),
         self_ty: None,
+        fn_scope: 0,
         facts: &mut facts,
         snippet_lines: HashSet::new(),
     };
@@ -67,6 +70,108 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
     x.apply_uses();
     drop(file);
     facts
+}
+
+/// Parses a file, retrying what syn rejects and rustc accepts: a cargo-script frontmatter
+/// block, and edition-2015 bare trait objects with parenthesized arguments (`Fn(u8) + Send`).
+/// Lines and columns are kept, so spans still point into `text`.
+fn parse(text: &str) -> syn::Result<syn::File> {
+    let err = match syn::parse_file(text) {
+        Ok(file) => return Ok(file),
+        Err(e) => e,
+    };
+    let blanked = blank_frontmatter(text);
+    let text = blanked.as_deref().unwrap_or(text);
+    if blanked.is_some() {
+        if let Ok(file) = syn::parse_file(text) {
+            return Ok(file);
+        }
+    }
+    let body = match text.strip_prefix("#!") {
+        Some(rest) if !rest.trim_start().starts_with('[') => {
+            &text[text.find('\n').unwrap_or(text.len())..]
+        }
+        _ => text,
+    };
+    let Ok(tokens) = body.parse::<proc_macro2::TokenStream>() else {
+        return Err(err);
+    };
+    let (tokens, changed) = dyn_bare_fn_objects(tokens);
+    if changed {
+        if let Ok(file) = syn::parse2::<syn::File>(tokens) {
+            return Ok(file);
+        }
+    }
+    Err(err)
+}
+
+/// A `---` frontmatter block after an optional shebang (RFC 3503), turned into blank lines.
+fn blank_frontmatter(text: &str) -> Option<String> {
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    let mut i = usize::from(
+        lines
+            .first()
+            .is_some_and(|l| l.starts_with("#!") && !l.starts_with("#![")),
+    );
+    while lines.get(i).is_some_and(|l| l.trim().is_empty()) {
+        i += 1;
+    }
+    let fence: String = lines.get(i)?.chars().take_while(|c| *c == '-').collect();
+    if fence.len() < 3 {
+        return None;
+    }
+    let close = (i + 1..lines.len()).find(|j| lines[*j].trim_end() == fence)?;
+    for line in &mut lines[i..=close] {
+        *line = "";
+    }
+    Some(lines.join("\n"))
+}
+
+/// Inserts `dyn` before `Fn(..)`, `FnMut(..)` and `FnOnce(..)` where they stand as types
+/// (after `=`, `<`, `,`, `&`, `&mut`, `&'a`, `*const`, `*mut`), which syn only parses with it.
+fn dyn_bare_fn_objects(tokens: proc_macro2::TokenStream) -> (proc_macro2::TokenStream, bool) {
+    use proc_macro2::{Delimiter, Group, Ident, TokenTree};
+    let mut out: Vec<TokenTree> = Vec::new();
+    let mut changed = false;
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(tree) = iter.next() {
+        let tree = match tree {
+            TokenTree::Group(g) => {
+                let (inner, c) = dyn_bare_fn_objects(g.stream());
+                changed |= c;
+                let mut rebuilt = Group::new(g.delimiter(), inner);
+                rebuilt.set_span(g.span());
+                TokenTree::Group(rebuilt)
+            }
+            other => other,
+        };
+        let is_fn_trait = matches!(&tree, TokenTree::Ident(i) if i == "Fn" || i == "FnMut" || i == "FnOnce")
+            && matches!(iter.peek(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
+        if is_fn_trait && in_type_position(&out) {
+            out.push(TokenTree::Ident(Ident::new("dyn", tree.span())));
+            changed = true;
+        }
+        out.push(tree);
+    }
+    (out.into_iter().collect(), changed)
+}
+
+fn in_type_position(before: &[proc_macro2::TokenTree]) -> bool {
+    use proc_macro2::TokenTree;
+    let punct =
+        |t: Option<&TokenTree>, c: char| matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == c);
+    let ident = |t: Option<&TokenTree>, s: &str| matches!(t, Some(TokenTree::Ident(i)) if i == s);
+    let n = before.len();
+    let at = |k: usize| n.checked_sub(k).and_then(|i| before.get(i));
+    if ['=', '<', ',', '&'].iter().any(|c| punct(at(1), *c)) {
+        // Not `==`, `<=`, `>=`, `!=`, `=>`'s first half (`Fn` is never a value).
+        return !(punct(at(1), '=') && ['=', '<', '>', '!'].iter().any(|c| punct(at(2), *c)));
+    }
+    if ident(at(1), "mut") || ident(at(1), "const") {
+        return punct(at(2), '&') || punct(at(2), '*');
+    }
+    // `&'a Fn(..)`: a lifetime is a joint `'` and an identifier.
+    matches!(at(1), Some(TokenTree::Ident(_))) && punct(at(2), '\'') && punct(at(3), '&')
 }
 
 // ---------------------------------------------------------------------- pass 1: items
@@ -286,9 +391,24 @@ impl<'ast> Visit<'ast> for Items {
     }
 }
 
+const VALUE_MACROS: &[&str] = &[
+    "format", "format_args", "write", "writeln", "print", "println", "eprint", "eprintln", "panic",
+    "assert", "assert_eq", "assert_ne", "debug_assert", "debug_assert_eq", "debug_assert_ne",
+    "unreachable", "todo", "unimplemented", "matches", "concat", "stringify", "include",
+    "include_str", "include_bytes", "env", "option_env", "cfg", "line", "column", "file",
+    "module_path", "compile_error", "anyhow", "bail", "ensure", "trace", "debug", "info", "warn",
+    "error",
+];
+
 /// A macro's tokens as comma-separated expressions when they are that (`tokio::join!(a, b)`,
 /// `vec![..]`); `None` when they are not.
 fn macro_exprs(mac: &syn::Macro) -> Option<Punctuated<Expr, Token![,]>> {
+    // Formatting, assertion and compile-time macros hold values, not external calls: re-parsing
+    // their tokens was a third of the Rust front end's cost.
+    let name = mac.path.segments.last()?.ident.to_string();
+    if VALUE_MACROS.contains(&name.as_str()) {
+        return None;
+    }
     let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
     syn::parse::Parser::parse2(parser, mac.tokens.clone()).ok()
 }
@@ -352,13 +472,17 @@ struct Ctx {
 
 #[derive(Default)]
 struct Scope {
-    /// Binding → its qualified type, where known.
-    types: HashMap<String, String>,
+    /// Binding → its qualified type, where known (`None` shadows an outer binding's type).
+    types: HashMap<String, Option<String>>,
     /// Binding → the catalogued call whose result it holds.
-    made_by: HashMap<String, Made>,
+    made_by: HashMap<String, Option<Made>>,
     /// `let give_up = SystemTime::now() + d`: wall-clock reads that compute a deadline once
     /// the binding is compared with the wall clock.
     wall_deadlines: HashMap<String, Vec<Span>>,
+    /// `let took = start.elapsed()?` on a wall-clock start: reported once `took` is compared.
+    wall_elapsed: HashMap<String, Vec<Span>>,
+    /// Binding or `self.field` of a catalogued type → the methods called on it so far.
+    called: HashMap<String, Vec<ChainCall>>,
 }
 
 #[derive(Clone, Copy)]
@@ -368,8 +492,9 @@ struct Made {
     awaited: bool,
 }
 
-/// How the object a call made is used in its function: a client whose every request is
-/// bounded (a per-request timeout, a deadline around it) is bounded.
+/// How the object a call made is used, in its function or through the struct field that
+/// holds it: a client whose every request is bounded (a per-request timeout, a deadline
+/// around it) is bounded.
 #[derive(Default)]
 struct Uses {
     bounded: bool,
@@ -386,10 +511,15 @@ struct Extractor<'a, 'f> {
     /// Local functions only ever called under a deadline.
     deadline_fns: HashSet<String>,
     uses: HashMap<usize, Uses>,
+    /// (struct, field) → the catalogued calls whose results are stored in it.
+    field_made: HashMap<(String, String), Vec<usize>>,
+    field_uses: HashMap<(String, String), Uses>,
     scopes: Vec<Scope>,
     ctx: Ctx,
     /// The type of `self` in the current `impl`.
     self_ty: Option<String>,
+    /// The index in `scopes` of the current function's own scope.
+    fn_scope: usize,
     facts: &'f mut FileFacts,
     snippet_lines: HashSet<u32>,
 }
@@ -419,9 +549,16 @@ impl Extractor<'_, '_> {
     /// Functions called under a deadline and never called here without one (test code aside).
     fn resolve_deadline_fns(&self) -> HashSet<String> {
         let calls = &self.items.calls;
+        let mut known: HashMap<&str, bool> = HashMap::new();
         let lexically: Vec<bool> = calls
             .iter()
-            .map(|c| c.enclosing.iter().any(|p| self.deadline_callee(p)))
+            .map(|c| {
+                c.enclosing.iter().any(|p| {
+                    *known
+                        .entry(p.as_str())
+                        .or_insert_with(|| self.deadline_callee(p))
+                })
+            })
             .collect();
         let mut sites: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, call) in calls.iter().enumerate() {
@@ -477,9 +614,20 @@ impl Extractor<'_, '_> {
 
     /// Marks the calls whose objects were only used bounded.
     fn apply_uses(&mut self) {
-        for (index, uses) in &self.uses {
+        let mut per_fact: HashMap<usize, Uses> = std::mem::take(&mut self.uses);
+        for (field, facts) in &self.field_made {
+            let Some(through_field) = self.field_uses.get(field) else {
+                continue;
+            };
+            for fact in facts {
+                let uses = per_fact.entry(*fact).or_default();
+                uses.bounded |= through_field.bounded;
+                uses.unbounded |= through_field.unbounded;
+            }
+        }
+        for (fact, uses) in per_fact {
             if uses.bounded && !uses.unbounded {
-                self.facts.calls[*index].under_deadline = true;
+                self.facts.calls[fact].under_deadline = true;
             }
         }
     }
@@ -552,6 +700,7 @@ impl Extractor<'_, '_> {
             .iter()
             .rev()
             .find_map(|s| s.types.get(name).cloned())
+            .flatten()
     }
 
     /// The type of a receiver expression: a typed local, `self.field`, or a constructor call.
@@ -648,15 +797,11 @@ impl Extractor<'_, '_> {
             _ => return,
         };
         if let Some(scope) = self.scopes.last_mut() {
-            match ty {
-                Some(t) => scope.types.insert(name.clone(), t),
-                None => scope.types.remove(&name),
-            };
-            match made {
-                Some(m) => scope.made_by.insert(name.clone(), m),
-                None => scope.made_by.remove(&name),
-            };
+            scope.types.insert(name.clone(), ty);
+            scope.made_by.insert(name.clone(), made);
+            scope.called.insert(name.clone(), Vec::new());
             scope.wall_deadlines.remove(&name);
+            scope.wall_elapsed.remove(&name);
         }
     }
 
@@ -665,6 +810,7 @@ impl Extractor<'_, '_> {
             .iter()
             .rev()
             .find_map(|s| s.made_by.get(name).copied())
+            .flatten()
     }
 
     /// The catalogued call recorded (at or after `first`) for the root of a `let` initialiser.
@@ -690,20 +836,73 @@ impl Extractor<'_, '_> {
     }
 
     /// Counts a use of a binding's object: a catalogued call on it, bounded or not.
-    fn note_use(&mut self, binding: &Expr, bounded: bool) {
-        let Expr::Path(p) = binding else { return };
-        let Some(made) = p
-            .path
-            .get_ident()
-            .and_then(|i| self.made_by(&i.to_string()))
-        else {
-            return;
+    /// Counts a use of the object a binding (`client`) or a field (`self.client`) holds.
+    fn note_use(&mut self, holder: &Expr, bounded: bool) {
+        let uses = match holder {
+            Expr::Path(p) => {
+                let Some(made) = p
+                    .path
+                    .get_ident()
+                    .and_then(|i| self.made_by(&i.to_string()))
+                else {
+                    return;
+                };
+                self.uses.entry(made.fact).or_default()
+            }
+            Expr::Field(f) => {
+                let Some(key) = self.self_field(f) else {
+                    return;
+                };
+                self.field_uses.entry(key).or_default()
+            }
+            _ => return,
         };
-        let uses = self.uses.entry(made.fact).or_default();
         if bounded {
             uses.bounded = true;
         } else {
             uses.unbounded = true;
+        }
+    }
+
+    /// `self.client` inside `impl Service`: ("Service", "client").
+    fn self_field(&self, f: &syn::ExprField) -> Option<(String, String)> {
+        let is_self = matches!(&*f.base, Expr::Path(p) if p.path.is_ident("self"));
+        let syn::Member::Named(field) = &f.member else {
+            return None;
+        };
+        Some((self.self_ty.clone().filter(|_| is_self)?, field.to_string()))
+    }
+
+    /// A struct literal: remembers which catalogued calls fill which fields, and visits it.
+    fn struct_literal(&mut self, st: &syn::ExprStruct) {
+        let ty = match st.path.segments.last() {
+            Some(s) if s.ident == "Self" => self.self_ty.clone(),
+            Some(s) if st.path.segments.len() == 1 => Some(s.ident.to_string()),
+            _ => None,
+        };
+        for field in &st.fields {
+            let first = self.facts.calls.len();
+            self.visit_expr(&field.expr);
+            let syn::Member::Named(name) = &field.member else {
+                continue;
+            };
+            self.clock_reads(&field.expr, Some(&name.to_string()), false);
+            let made = match &field.expr {
+                Expr::Path(p) => p
+                    .path
+                    .get_ident()
+                    .and_then(|i| self.made_by(&i.to_string())),
+                other => self.made_fact(other, first),
+            };
+            if let (Some(ty), Some(made)) = (&ty, made) {
+                self.field_made
+                    .entry((ty.clone(), name.to_string()))
+                    .or_default()
+                    .push(made.fact);
+            }
+        }
+        if let Some(rest) = &st.rest {
+            self.visit_expr(rest);
         }
     }
 
@@ -734,7 +933,7 @@ impl Extractor<'_, '_> {
         span: Span,
         args: Vec<Arg>,
         chain: Vec<ChainCall>,
-        receiver: Option<String>,
+        receiver: Option<(String, Vec<ChainCall>)>,
     ) {
         self.remember_line(span.line);
         for c in &chain {
@@ -747,10 +946,10 @@ impl Extractor<'_, '_> {
             forwards_kwargs: false,
             forwards_args: false,
             chain,
-            receiver: receiver.map(|ty| Receiver {
+            receiver: receiver.map(|(ty, setters)| Receiver {
                 ty,
                 attrs: Vec::new(),
-                setters: Vec::new(),
+                setters,
             }),
             under_deadline: self.ctx.under_deadline,
             in_test: self.in_test(),
@@ -813,12 +1012,14 @@ impl Extractor<'_, '_> {
                             ..self.span(root.span())
                         };
                         let args = self.args(&first.args);
-                        self.record_call(callee, span, args, chain, Some(ty));
+                        let receiver = (ty.clone(), self.called_on(root));
+                        self.record_call(callee, span, args, chain, Some(receiver));
                         let fact = self.facts.calls.last().expect("just recorded");
                         let bounded = fact.under_deadline
                             || timeout_params.iter().any(|p| fact.param(p).is_some());
                         self.note_use(root, bounded);
                     }
+                    self.remember_called(root, first);
                 }
             }
         }
@@ -829,6 +1030,48 @@ impl Extractor<'_, '_> {
             for a in &m.args {
                 self.visit_expr(a);
             }
+        }
+    }
+
+    /// `sock` or `self.sock`: how calls on it are remembered within the function.
+    fn holder_key(&self, holder: &Expr) -> Option<String> {
+        match holder {
+            Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()),
+            Expr::Field(f) => self.self_field(f).map(|(_, field)| format!("self.{field}")),
+            _ => None,
+        }
+    }
+
+    /// The methods called on a holder earlier in the function.
+    fn called_on(&self, holder: &Expr) -> Vec<ChainCall> {
+        let Some(key) = self.holder_key(holder) else {
+            return Vec::new();
+        };
+        self.scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.called.get(&key).cloned())
+            .unwrap_or_default()
+    }
+
+    fn remember_called(&mut self, holder: &Expr, method: &syn::ExprMethodCall) {
+        let Some(key) = self.holder_key(holder) else {
+            return;
+        };
+        let call = ChainCall {
+            method: method.method.to_string(),
+            args: Vec::new(),
+            span: self.span(method.method.span()),
+        };
+        // Kept where the binding lives (`self.x`: the function), so that calls made in a nested
+        // block still count after it.
+        let at = self
+            .scopes
+            .iter()
+            .rposition(|s| s.called.contains_key(&key) || s.types.contains_key(&key))
+            .unwrap_or(self.fn_scope);
+        if let Some(scope) = self.scopes.get_mut(at) {
+            scope.called.entry(key).or_default().push(call);
         }
     }
 
@@ -1027,15 +1270,27 @@ impl Extractor<'_, '_> {
             }
             return;
         }
-        let Expr::Binary(b) = expr else { return };
-        let comparison = matches!(
+        let comparison = matches!(expr, Expr::Binary(b) if matches!(
             b.op,
             syn::BinOp::Lt(_) | syn::BinOp::Le(_) | syn::BinOp::Gt(_) | syn::BinOp::Ge(_)
-        );
+        ));
         if !comparison {
+            if let (true, Some(name)) = (binding, target) {
+                let mut reads = Vec::new();
+                let mut elapsed = false;
+                self.find_clock(expr, 0, &mut reads, &mut elapsed);
+                if let (true, Some(scope)) = (elapsed, self.scopes.last_mut()) {
+                    scope.wall_elapsed.insert(name.to_string(), reads);
+                }
+            }
             return;
         }
+        let Expr::Binary(b) = expr else { return };
         for (side, other) in [(&*b.left, &*b.right), (&*b.right, &*b.left)] {
+            if let Some(measured) = self.wall_elapsed(side) {
+                self.push_clock(measured, ClockUse::Compare);
+                continue;
+            }
             let mut reads = Vec::new();
             let mut elapsed = false;
             self.find_clock(side, 0, &mut reads, &mut elapsed);
@@ -1084,6 +1339,18 @@ impl Extractor<'_, '_> {
             .rev()
             .find_map(|s| s.wall_deadlines.get_mut(&name))
             .map(std::mem::take)
+    }
+
+    /// A local holding time elapsed on the wall clock: its reads, the first time it is compared.
+    fn wall_elapsed(&mut self, expr: &Expr) -> Option<Vec<Span>> {
+        let Expr::Path(p) = peel_unwrap(expr) else {
+            return None;
+        };
+        let name = p.path.get_ident()?.to_string();
+        self.scopes
+            .iter_mut()
+            .rev()
+            .find_map(|s| s.wall_elapsed.remove(&name))
     }
 
     fn push_clock(&mut self, reads: Vec<Span>, usage: ClockUse) {
@@ -1307,14 +1574,7 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
                 self.clock_reads(e, None, false);
                 visit::visit_expr(self, e);
             }
-            Expr::Struct(st) => {
-                for field in &st.fields {
-                    if let syn::Member::Named(name) = &field.member {
-                        self.clock_reads(&field.expr, Some(&name.to_string()), false);
-                    }
-                }
-                visit::visit_expr(self, e);
-            }
+            Expr::Struct(st) => self.struct_literal(st),
             Expr::Async(a) => {
                 let ctx = Ctx {
                     in_async: true,
@@ -1378,13 +1638,15 @@ impl Extractor<'_, '_> {
                         .resolve(&ty)
                         .filter(|q| self.catalog.knows_type(Lang::Rust, q))
                     {
-                        scope.types.insert(i.ident.to_string(), full);
+                        scope.types.insert(i.ident.to_string(), Some(full));
                     }
                 }
             }
         }
         self.scopes.push(scope);
+        let outer_fn_scope = std::mem::replace(&mut self.fn_scope, self.scopes.len() - 1);
         self.with_ctx(ctx, body);
+        self.fn_scope = outer_fn_scope;
         self.scopes.pop();
     }
 }

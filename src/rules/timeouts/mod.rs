@@ -34,6 +34,8 @@ pub struct Literal {
     pub raw: f64,
     pub unit: LiteralUnit,
     pub span: Span,
+    /// Written as minutes or hours of seconds (`60 * 60 * 24`): not a unit mistake.
+    pub seconds_shown: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -91,7 +93,7 @@ impl Assessment<'_> {
 pub fn assessments<'a>(cx: &'a FileCx<'_>) -> impl Iterator<Item = Assessment<'a>> + 'a {
     cx.facts.calls.iter().filter_map(move |call| {
         let spec = cx.catalog.call(cx.lang, &call.callee)?;
-        (!names_local_store(call, spec)).then(|| assess(call, spec, cx))
+        (driver_known(call, spec) && prompted(call, spec)).then(|| assess(call, spec, cx))
     })
 }
 
@@ -147,9 +149,11 @@ fn assess<'a>(call: &'a CallFact, spec: &'a CallSpec, cx: &'a FileCx<'_>) -> Ass
             a.given = Given::Opaque;
             return a;
         }
-        // A finite library default still bounds the whole call (tornado's 20 s `request_timeout`).
+        // A finite library default still bounds the whole call (tornado's 20 s `request_timeout`),
+        // and so does a deadline around it.
         let default_finite = matches!(a.default.default, Some(DefaultTimeout::Seconds(_)));
         a.given = if default_finite
+            || (call.under_deadline && spec.deadline_bounds)
             || (spec.partial.len() > 1 && given_partials.len() == spec.partial.len())
         {
             Given::Bounded
@@ -224,12 +228,28 @@ fn unfinished(call: &CallFact, spec: &CallSpec) -> bool {
     !spec.finish.is_empty() && !spec.finish.iter().any(|f| call.chain_has(f))
 }
 
-/// `create_engine("sqlite:///app.db")`: a local file, not a peer that can stop answering.
-fn names_local_store(call: &CallFact, spec: &CallSpec) -> bool {
-    call.args.iter().any(|arg| {
-        matches!(&arg.value, Value::Str { value }
-            if spec.local_dsn.iter().any(|p| value.to_ascii_lowercase().starts_with(&p.to_ascii_lowercase())))
-    })
+/// `create_engine("postgresql://..")` names a driver whose default the catalog knows;
+/// `create_engine(settings.DB_URL)` may be SQLite, or asyncpg with its own 60 s.
+fn driver_known(call: &CallFact, spec: &CallSpec) -> bool {
+    if spec.dsn_drivers.is_empty() {
+        return true;
+    }
+    let url = call
+        .param("url")
+        .map(|p| p.value)
+        .or_else(|| call.positional(0).map(|a| &a.value));
+    matches!(url, Some(Value::Str { value })
+        if spec.dsn_drivers.iter().any(|d| value.to_ascii_lowercase().starts_with(&d.to_ascii_lowercase())))
+}
+
+/// A call that waits on a peer only after it was asked something (`after`): a UDP `recv`
+/// that follows a `send` on the same socket.
+fn prompted(call: &CallFact, spec: &CallSpec) -> bool {
+    spec.after.is_empty()
+        || call
+            .receiver
+            .as_ref()
+            .is_some_and(|r| r.setters.iter().any(|s| spec.after.contains(&s.method)))
 }
 
 fn is_chain(call: &CallFact, name: &str) -> bool {
@@ -241,16 +261,20 @@ fn is_stock(value: &Value, stock: &[String]) -> bool {
 }
 
 fn collect_literal(value: &Value, unit: Unit, span: Span, out: &mut Vec<Literal>) {
+    let seconds_shown = matches!(value, Value::ShownSeconds { .. });
     match value {
-        Value::Number { value } if *value > 0.0 => out.push(Literal {
-            seconds: match unit {
-                Unit::S => *value,
-                Unit::Ms => *value / 1000.0,
-            },
-            raw: *value,
-            unit: LiteralUnit::Plain(unit),
-            span,
-        }),
+        Value::Number { value } | Value::ShownSeconds { value } if *value > 0.0 => {
+            out.push(Literal {
+                seconds: match unit {
+                    Unit::S => *value,
+                    Unit::Ms => *value / 1000.0,
+                },
+                raw: *value,
+                unit: LiteralUnit::Plain(unit),
+                span,
+                seconds_shown,
+            })
+        }
         Value::Duration {
             seconds,
             literal,
@@ -260,6 +284,7 @@ fn collect_literal(value: &Value, unit: Unit, span: Span, out: &mut Vec<Literal>
             raw: *literal,
             unit: LiteralUnit::Stated(*unit),
             span,
+            seconds_shown: false,
         }),
         _ => {}
     }
@@ -280,7 +305,7 @@ fn judge_value(
     match value {
         Value::None => Given::Disabled("`None`".into()),
         Value::Unlimited => Given::Disabled("an unlimited duration".into()),
-        Value::Number { .. } | Value::Duration { .. } => {
+        Value::Number { .. } | Value::ShownSeconds { .. } | Value::Duration { .. } => {
             collect_literal(value, spec.unit, span, literals);
             Given::Bounded
         }
@@ -436,7 +461,7 @@ pub fn written(l: &Literal) -> String {
 /// Whether a literal is almost certainly in the wrong unit (RES105) rather than too long.
 pub fn unit_mismatch(a: &Assessment<'_>, l: &Literal) -> Option<&'static str> {
     match l.unit {
-        LiteralUnit::Plain(Unit::S) if l.raw >= 1000.0 => {
+        LiteralUnit::Plain(Unit::S) if l.raw >= 1000.0 && !l.seconds_shown => {
             // `timeout=(5, 1800)`: a plausible seconds value beside it shows the unit is seconds.
             let plausible_sibling = a.literals.iter().any(|o| o.raw < 1000.0 && o.raw > 0.0);
             (!plausible_sibling)
