@@ -30,7 +30,8 @@ impl Cache {
                 "Signature: 8a477f597d28d172789f06886806bc55\n# resilint facts cache\n",
             );
         }
-        let salt = xxhash_rust::xxh3::xxh3_64_with_seed(env!("CARGO_PKG_VERSION").as_bytes(), catalog_digest);
+        let stamp = concat!(env!("CARGO_PKG_VERSION"), "+", env!("RESILINT_FACTS_HASH"));
+        let salt = xxhash_rust::xxh3::xxh3_64_with_seed(stamp.as_bytes(), catalog_digest);
         Some(Cache { dir, salt })
     }
 
