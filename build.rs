@@ -7,7 +7,12 @@ fn main() {
     let mut files = vec!["src/facts.rs".to_string()];
     let mut lang: Vec<String> = std::fs::read_dir("src/lang")
         .expect("src/lang exists")
-        .map(|e| e.expect("readable src/lang").path().to_string_lossy().into_owned())
+        .map(|e| {
+            e.expect("readable src/lang")
+                .path()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     lang.sort();
     files.extend(lang);
@@ -16,5 +21,8 @@ fn main() {
         println!("cargo:rerun-if-changed={f}");
         std::fs::read(f).expect("readable source").hash(&mut hasher);
     }
-    println!("cargo:rustc-env=RESILINT_FACTS_HASH={:016x}", hasher.finish());
+    println!(
+        "cargo:rustc-env=RESILINT_FACTS_HASH={:016x}",
+        hasher.finish()
+    );
 }

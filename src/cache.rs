@@ -57,8 +57,12 @@ impl Cache {
         if std::fs::create_dir_all(dir).is_err() {
             return;
         }
-        let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) else { return };
-        let Ok(bytes) = serde_json::to_vec(facts) else { return };
+        let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) else {
+            return;
+        };
+        let Ok(bytes) = serde_json::to_vec(facts) else {
+            return;
+        };
         if tmp.write_all(&bytes).is_ok() {
             let _ = tmp.persist(&path);
         }

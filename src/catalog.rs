@@ -128,6 +128,9 @@ pub struct CallSpec {
     /// The timeout parameter takes `(connect, read)` tuples.
     #[serde(default)]
     pub tuple: bool,
+    /// Passing `None` selects the library default instead of switching the timeout off.
+    #[serde(default)]
+    pub none_is_default: bool,
     /// Calls under `asyncio.wait_for`/`tokio::time::timeout` are bounded (default true).
     #[serde(default = "yes")]
     pub deadline_bounds: bool,

@@ -88,6 +88,7 @@ impl UserCall {
             dsn_drivers: Vec::new(),
             configured_by: Vec::new(),
             tuple: false,
+            none_is_default: false,
             deadline_bounds: true,
             after: Vec::new(),
             fix,

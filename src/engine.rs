@@ -120,7 +120,11 @@ fn thread_pool(jobs: usize) -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildE
 }
 
 /// Scans, reading and writing per-file facts through `cache` when one is given.
-pub fn scan_with_cache(discovery: &Discovery, opts: &ScanOptions, cache: Option<&Cache>) -> ScanResult {
+pub fn scan_with_cache(
+    discovery: &Discovery,
+    opts: &ScanOptions,
+    cache: Option<&Cache>,
+) -> ScanResult {
     let pins = PinIndex::read(&discovery.pin_files);
     let (audited, tests): (Vec<&SourceFile>, Vec<&SourceFile>) = discovery
         .files
@@ -226,7 +230,12 @@ fn human_bytes(n: u64) -> String {
     }
 }
 
-fn scan_file(file: &SourceFile, opts: &ScanOptions, pins: &PinIndex, cache: Option<&Cache>) -> FileOutcome {
+fn scan_file(
+    file: &SourceFile,
+    opts: &ScanOptions,
+    pins: &PinIndex,
+    cache: Option<&Cache>,
+) -> FileOutcome {
     let problem_outcome = |message: String| FileOutcome {
         findings: if opts.selection.enabled("RES000") {
             vec![res000(&file.rel, 1, 1, message, "", opts)]

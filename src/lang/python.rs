@@ -68,7 +68,8 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         class_objects: HashMap::new(),
         deadline_fns: HashSet::new(),
         call_sites: HashMap::new(),
-        clock_captures: HashSet::new(),
+        clock_starts: HashSet::new(),
+        clock_deadlines: HashSet::new(),
         rebound: HashSet::new(),
         scopes: Vec::new(),
         facts: &mut facts,
@@ -158,9 +159,11 @@ struct Extractor<'a, 'f> {
     call_sites: HashMap<String, (usize, usize)>,
     /// Module names changed after their assignment (`X[k] = ..`, `X.update(..)`, `global X`).
     rebound: HashSet<String>,
-    /// Names assigned a wall-clock time in this file, as written: a plain read
-    /// (`start = time.time()`) or a deadline (`deadline = time.time() + 30`).
-    clock_captures: HashSet<String>,
+    /// Names assigned a plain wall-clock read in this file, as written: `start = time.time()`.
+    clock_starts: HashSet<String>,
+    /// Names assigned a wall-clock deadline in this file: `deadline = time.time() + 30`,
+    /// `self.ends = self.started + timedelta(..)`.
+    clock_deadlines: HashSet<String>,
     scopes: Vec<Scope>,
     facts: &'f mut FileFacts,
     too_deep: bool,
@@ -254,7 +257,10 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 _ => None,
             };
             if let Some(name) = name {
-                let sites = self.call_sites.entry(self.text(name).to_string()).or_default();
+                let sites = self
+                    .call_sites
+                    .entry(self.text(name).to_string())
+                    .or_default();
                 sites.0 += 1;
                 sites.1 += usize::from(under);
             }
@@ -280,7 +286,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         }
     }
 
-    /// `x = ...` anywhere but at module level, `X[k] = ..`, `X += ..`: the name is no constant.
+    /// `X[k] = ..`, `X.attr = ..`, `X += ..`: a module name changed after it was assigned.
     fn collect_rebinding(&mut self, assign: Node<'_>) {
         let Some(left) = assign.child_by_field_name("left") else {
             return;
@@ -297,7 +303,10 @@ impl<'a, 'f> Extractor<'a, 'f> {
 
     /// A call to a deadline wrapper whose delay is not a literal `None`.
     fn sets_deadline(&self, call: Node<'_>) -> bool {
-        let Some(callee) = call.child_by_field_name("function").and_then(|f| self.qualname_raw(f)) else {
+        let Some(callee) = call
+            .child_by_field_name("function")
+            .and_then(|f| self.qualname_raw(f))
+        else {
             return false;
         };
         let Some(spec) = self.catalog.deadline(Lang::Python, &callee) else {
@@ -614,9 +623,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
                     // Pass the value first: it is evaluated before the name is bound.
                     self.emit(right, depth + 1, ctx);
                     let at_module = self.scopes.is_empty();
-                    if self.is_wall_clock_read(right) {
-                        self.clock_captures.insert(self.text(left).to_string());
-                    }
+                    self.note_clock_capture(left, right);
                     if at_module && left.kind() == "identifier" && self.text(left) == "DATABASES" {
                         self.emit_django_databases(left, right, ctx);
                     }
@@ -856,17 +863,28 @@ impl<'a, 'f> Extractor<'a, 'f> {
         for db in databases {
             let mut cursor = db.walk();
             let pairs: Vec<Node> = db.named_children(&mut cursor).collect();
+            // `{**dj_database_url.config(), "ENGINE": ..}` may bring its own OPTIONS.
+            if pairs.iter().any(|p| p.kind() == "dictionary_splat") {
+                continue;
+            }
             let entry = |key: &str| {
                 pairs.iter().copied().find(|p| {
                     p.kind() == "pair"
                         && p.child_by_field_name("key")
                             .and_then(|k| literal(self, k, 0))
-                            .is_some_and(|k| k == Value::Str { value: key.to_string() })
+                            .is_some_and(|k| {
+                                k == Value::Str {
+                                    value: key.to_string(),
+                                }
+                            })
                 })
             };
-            let Some(engine) = entry("ENGINE") else { continue };
-            let Some(Value::Str { value: callee }) =
-                engine.child_by_field_name("value").and_then(|v| literal(self, v, 0))
+            let Some(engine) = entry("ENGINE") else {
+                continue;
+            };
+            let Some(Value::Str { value: callee }) = engine
+                .child_by_field_name("value")
+                .and_then(|v| literal(self, v, 0))
             else {
                 continue;
             };
@@ -880,7 +898,11 @@ impl<'a, 'f> Extractor<'a, 'f> {
                     let span = self.span(o);
                     let args = entries
                         .into_iter()
-                        .map(|(name, value)| Arg { name: Some(name), value, span })
+                        .map(|(name, value)| Arg {
+                            name: Some(name),
+                            value,
+                            span,
+                        })
                         .collect();
                     (args, false)
                 }
@@ -992,10 +1014,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
         let words = name_parts(text).chain(target.into_iter().flat_map(name_parts));
         let (mut deadline_named, mut expiry_named) = (false, false);
         for part in words {
-            deadline_named |= part.contains("deadline")
-                || part.contains("timeout")
-                || DEADLINE_WORDS.contains(&part.as_str());
-            expiry_named |= part.starts_with("expir") || part == "exp" || part == "ttl";
+            deadline_named |= is_deadline_word(&part);
+            expiry_named |= is_expiry_word(&part);
         }
         // A stored expiry (a token's, a cache entry's) is a wall-clock time on purpose.
         if expiry_named {
@@ -1004,12 +1024,14 @@ impl<'a, 'f> Extractor<'a, 'f> {
         for (clock, call) in reads {
             let usage = if comparison {
                 // `clock() - start > limit` where `start` was read from the same clock.
-                let elapsed = self.subtrahend(call).is_some_and(|s| self.clock_captures.contains(s));
+                let elapsed = self
+                    .subtrahend(call)
+                    .is_some_and(|s| self.clock_starts.contains(s));
                 // `now() < deadline` where `deadline` was computed from the clock in this file.
                 let mut cursor = node.walk();
                 let against_capture = node
                     .named_children(&mut cursor)
-                    .any(|operand| self.clock_captures.contains(self.text(operand)));
+                    .any(|operand| self.clock_deadlines.contains(self.text(operand)));
                 // datetime values are mostly compared with stored timestamps (database rows,
                 // certificates): a deadline-like name alone is not enough for them.
                 let precise = clock == "time.time" || clock == "time.time_ns";
@@ -1021,10 +1043,9 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 let is_add = node
                     .child_by_field_name("operator")
                     .is_some_and(|o| self.text(o) == "+");
-                let Some(target) = target.filter(|_| is_add && deadline_named) else {
+                if !is_add || target.is_none() || !deadline_named {
                     continue;
-                };
-                self.clock_captures.insert(target.to_string());
+                }
                 ClockUse::Deadline
             };
             let span = self.span(call);
@@ -1035,6 +1056,35 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 span,
                 in_test: ctx.in_test || self.file_is_test,
             });
+        }
+    }
+
+    /// Remembers `start = time.time()` and `deadline = <clock or start> + d` for RES104.
+    fn note_clock_capture(&mut self, left: Node<'_>, right: Node<'_>) {
+        let name = self.text(left).to_string();
+        if self.is_wall_clock_read(right) {
+            self.clock_starts.insert(name);
+            return;
+        }
+        let is_add = right.kind() == "binary_operator"
+            && right
+                .child_by_field_name("operator")
+                .is_some_and(|o| self.text(o) == "+");
+        if !is_add {
+            return;
+        }
+        let mut cursor = right.walk();
+        let from_clock = right.named_children(&mut cursor).any(|operand| {
+            self.is_wall_clock_read(operand) || self.clock_starts.contains(self.text(operand))
+        });
+        let mut deadline_named = false;
+        let mut expiry_named = false;
+        for part in name_parts(&name) {
+            deadline_named |= is_deadline_word(&part);
+            expiry_named |= is_expiry_word(&part);
+        }
+        if from_clock && deadline_named && !expiry_named {
+            self.clock_deadlines.insert(name);
         }
     }
 
@@ -1050,13 +1100,19 @@ impl<'a, 'f> Extractor<'a, 'f> {
     /// `start` in `time.time() - start`: what is taken from a clock read.
     fn subtrahend(&self, call: Node<'_>) -> Option<&'a str> {
         let mut node = call;
-        while let Some(p) = node.parent().filter(|p| p.kind() == "parenthesized_expression") {
+        while let Some(p) = node
+            .parent()
+            .filter(|p| p.kind() == "parenthesized_expression")
+        {
             node = p;
         }
         let parent = node.parent().filter(|p| p.kind() == "binary_operator")?;
-        let is_minus = parent.child_by_field_name("operator").is_some_and(|o| self.text(o) == "-");
+        let is_minus = parent
+            .child_by_field_name("operator")
+            .is_some_and(|o| self.text(o) == "-");
         let left = parent.child_by_field_name("left")?;
-        (is_minus && left.id() == node.id()).then(|| parent.child_by_field_name("right"))?
+        (is_minus && left.id() == node.id())
+            .then(|| parent.child_by_field_name("right"))?
             .map(|r| self.text(r))
     }
 
@@ -1095,10 +1151,26 @@ impl<'a, 'f> Extractor<'a, 'f> {
 }
 
 /// Methods that change a dict or list in place.
-const MUTATING_METHODS: [&str; 7] = ["update", "setdefault", "pop", "popitem", "clear", "append", "extend"];
+const MUTATING_METHODS: [&str; 7] = [
+    "update",
+    "setdefault",
+    "pop",
+    "popitem",
+    "clear",
+    "append",
+    "extend",
+];
 
 /// Name parts that mark a deadline (besides anything containing `deadline` or `timeout`).
 const DEADLINE_WORDS: [&str; 4] = ["until", "end", "stop", "cutoff"];
+
+fn is_deadline_word(part: &str) -> bool {
+    part.contains("deadline") || part.contains("timeout") || DEADLINE_WORDS.contains(&part)
+}
+
+fn is_expiry_word(part: &str) -> bool {
+    part.starts_with("expir") || part == "exp" || part == "ttl"
+}
 
 /// The lowercase `_`-separated parts of every name in an expression's text.
 fn name_parts(text: &str) -> impl Iterator<Item = String> + '_ {

@@ -303,6 +303,8 @@ fn judge_value(
     literals: &mut Vec<Literal>,
 ) -> Given {
     match value {
+        // tornado: `request_timeout=None` falls back to the client's default.
+        Value::None if spec.none_is_default => Given::Missing,
         Value::None => Given::Disabled("`None`".into()),
         Value::Unlimited => Given::Disabled("an unlimited duration".into()),
         Value::Number { .. } | Value::ShownSeconds { .. } | Value::Duration { .. } => {
