@@ -17,6 +17,51 @@ use crate::source::LineIndex;
 /// Beyond this depth the tree is not walked further (the file is reported as too deep).
 const MAX_DEPTH: usize = 400;
 
+/// Field ids of the grammar, looked up once: `child_by_field_name` compares strings every call.
+struct Fields {
+    alias: u16,
+    argument: u16,
+    arguments: u16,
+    attribute: u16,
+    body: u16,
+    definition: u16,
+    function: u16,
+    key: u16,
+    left: u16,
+    module_name: u16,
+    name: u16,
+    object: u16,
+    operator: u16,
+    parameters: u16,
+    right: u16,
+    type_: u16,
+    value: u16,
+}
+
+static F: std::sync::LazyLock<Fields> = std::sync::LazyLock::new(|| {
+    let lang: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+    let id = |name: &str| lang.field_id_for_name(name).map_or(0, |f| f.get());
+    Fields {
+        alias: id("alias"),
+        argument: id("argument"),
+        arguments: id("arguments"),
+        attribute: id("attribute"),
+        body: id("body"),
+        definition: id("definition"),
+        function: id("function"),
+        key: id("key"),
+        left: id("left"),
+        module_name: id("module_name"),
+        name: id("name"),
+        object: id("object"),
+        operator: id("operator"),
+        parameters: id("parameters"),
+        right: id("right"),
+        type_: id("type"),
+        value: id("value"),
+    }
+});
+
 thread_local! {
     static PARSER: RefCell<Parser> = RefCell::new({
         let mut p = Parser::new();
@@ -74,6 +119,7 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         scopes: Vec::new(),
         facts: &mut facts,
         too_deep: false,
+        in_module_decorator: false,
         snippet_lines: HashSet::new(),
     };
     x.collect(root, 0, false);
@@ -167,6 +213,8 @@ struct Extractor<'a, 'f> {
     scopes: Vec<Scope>,
     facts: &'f mut FileFacts,
     too_deep: bool,
+    /// Inside a decorated definition at module level (pass 1).
+    in_module_decorator: bool,
     snippet_lines: HashSet<u32>,
 }
 
@@ -197,6 +245,10 @@ impl<'a, 'f> Extractor<'a, 'f> {
 
     /// `under` says whether the node runs under a deadline (inside `asyncio.wait_for(..)`'s
     /// arguments or an `async with asyncio.timeout(..)` body).
+    fn at_module_level(&self, depth: usize) -> bool {
+        depth == 1 || (depth == 2 && self.in_module_decorator)
+    }
+
     fn collect(&mut self, node: Node<'_>, depth: usize, under: bool) {
         if depth > MAX_DEPTH {
             self.too_deep = true;
@@ -208,15 +260,17 @@ impl<'a, 'f> Extractor<'a, 'f> {
             "import_statement" => self.collect_import(node),
             "import_from_statement" => self.collect_from_import(node),
             "function_definition" | "class_definition" => {
-                if depth_is_module(node) {
-                    if let Some(name) = node.child_by_field_name("name") {
+                if self.at_module_level(depth) {
+                    if let Some(name) = node.child_by_field_id(F.name) {
                         self.module_defs.insert(self.text(name).to_string());
                     }
                 }
                 // A body runs when it is called, not where it is defined.
                 under_children = false;
             }
-            "expression_statement" if depth_is_module(node) => self.collect_module_assignment(node),
+            "expression_statement" if self.at_module_level(depth) => {
+                self.collect_module_assignment(node)
+            }
             "assignment" | "augmented_assignment" => self.collect_rebinding(node),
             "global_statement" => {
                 let mut cursor = node.walk();
@@ -230,21 +284,29 @@ impl<'a, 'f> Extractor<'a, 'f> {
             "with_statement" => return self.collect_with(node, depth, under),
             _ => {}
         }
+        // Module level is the module's children and the definitions of its decorated ones.
+        let saved = self.in_module_decorator;
+        self.in_module_decorator = depth == 1 && node.kind() == "decorated_definition";
         let mut cursor = node.walk();
-        let children: Vec<Node> = node.children(&mut cursor).collect();
-        for child in children {
-            self.collect(child, depth + 1, under_children);
+        if cursor.goto_first_child() {
+            loop {
+                self.collect(cursor.node(), depth + 1, under_children);
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
         }
+        self.in_module_decorator = saved;
     }
 
     /// Counts the call site of a function name; a deadline's arguments run under it.
     fn collect_call(&mut self, call: Node<'_>, depth: usize, under: bool) {
-        let function = call.child_by_field_name("function");
+        let function = call.child_by_field_id(F.function);
         if let Some(f) = function {
             // `KWARGS.update(..)`: a module dict changed in place is no constant.
             if f.kind() == "attribute" {
-                let object = f.child_by_field_name("object").and_then(root_name);
-                let method = f.child_by_field_name("attribute").map(|m| self.text(m));
+                let object = f.child_by_field_id(F.object).and_then(root_name);
+                let method = f.child_by_field_id(F.attribute).map(|m| self.text(m));
                 if let (Some(object), Some(method)) = (object, method) {
                     if MUTATING_METHODS.contains(&method) {
                         self.rebound.insert(self.text(object).to_string());
@@ -252,7 +314,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 }
             }
             let name = match f.kind() {
-                "attribute" => f.child_by_field_name("attribute"),
+                "attribute" => f.child_by_field_id(F.attribute),
                 "identifier" => Some(f),
                 _ => None,
             };
@@ -267,7 +329,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             self.collect(f, depth + 1, under);
         }
         let sets_deadline = self.sets_deadline(call);
-        if let Some(args) = call.child_by_field_name("arguments") {
+        if let Some(args) = call.child_by_field_id(F.arguments) {
             self.collect(args, depth + 1, under || sets_deadline);
         }
     }
@@ -288,7 +350,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
 
     /// `X[k] = ..`, `X.attr = ..`, `X += ..`: a module name changed after it was assigned.
     fn collect_rebinding(&mut self, assign: Node<'_>) {
-        let Some(left) = assign.child_by_field_name("left") else {
+        let Some(left) = assign.child_by_field_id(F.left) else {
             return;
         };
         let target = match left.kind() {
@@ -304,7 +366,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
     /// A call to a deadline wrapper whose delay is not a literal `None`.
     fn sets_deadline(&self, call: Node<'_>) -> bool {
         let Some(callee) = call
-            .child_by_field_name("function")
+            .child_by_field_id(F.function)
             .and_then(|f| self.qualname_raw(f))
         else {
             return false;
@@ -312,7 +374,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         let Some(spec) = self.catalog.deadline(Lang::Python, &callee) else {
             return false;
         };
-        let Some(args) = call.child_by_field_name("arguments") else {
+        let Some(args) = call.child_by_field_id(F.arguments) else {
             return true;
         };
         let (args, _, _) = self.arguments(args);
@@ -328,7 +390,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         let mut cursor = clause.walk();
         let items: Vec<Node> = clause.named_children(&mut cursor).collect();
         items.into_iter().any(|item| {
-            let value = item.child_by_field_name("value");
+            let value = item.child_by_field_id(F.value);
             let expr = match value {
                 Some(v) if v.kind() == "as_pattern" => v.named_child(0),
                 other => other,
@@ -349,8 +411,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 }
                 "aliased_import" => {
                     if let (Some(n), Some(a)) = (
-                        name.child_by_field_name("name"),
-                        name.child_by_field_name("alias"),
+                        name.child_by_field_id(F.name),
+                        name.child_by_field_id(F.alias),
                     ) {
                         self.aliases
                             .insert(self.text(a).to_string(), dotted(self.text(n)));
@@ -362,7 +424,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
     }
 
     fn collect_from_import(&mut self, node: Node<'_>) {
-        let Some(module) = node.child_by_field_name("module_name") else {
+        let Some(module) = node.child_by_field_id(F.module_name) else {
             return;
         };
         if module.kind() == "relative_import" {
@@ -378,8 +440,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 }
                 "aliased_import" => {
                     if let (Some(n), Some(a)) = (
-                        name.child_by_field_name("name"),
-                        name.child_by_field_name("alias"),
+                        name.child_by_field_id(F.name),
+                        name.child_by_field_id(F.alias),
                     ) {
                         let n = dotted(self.text(n));
                         self.aliases
@@ -397,8 +459,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
             return;
         };
         let (Some(left), Some(right)) = (
-            assign.child_by_field_name("left"),
-            assign.child_by_field_name("right"),
+            assign.child_by_field_id(F.left),
+            assign.child_by_field_id(F.right),
         ) else {
             return;
         };
@@ -437,8 +499,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 self.aliases.get(name).cloned()
             }
             "attribute" => {
-                let object = node.child_by_field_name("object")?;
-                let attr = node.child_by_field_name("attribute")?;
+                let object = node.child_by_field_id(F.object)?;
+                let attr = node.child_by_field_id(F.attribute)?;
                 let base = self.qualname_raw(object)?;
                 Some(format!("{base}.{}", self.text(attr)))
             }
@@ -463,8 +525,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 self.module_objects.get(name).cloned()
             }
             "attribute" => {
-                let object = node.child_by_field_name("object")?;
-                let attr = node.child_by_field_name("attribute")?;
+                let object = node.child_by_field_id(F.object)?;
+                let attr = node.child_by_field_id(F.attribute)?;
                 if object.kind() == "identifier" && matches!(self.text(object), "self" | "cls") {
                     let class = ctx.class?;
                     return self
@@ -488,14 +550,14 @@ impl<'a, 'f> Extractor<'a, 'f> {
     /// The catalogued type a constructor call makes, unless an argument makes the object local
     /// (`socket.socket(socket.AF_UNIX)`: no network peer to wait for).
     fn constructed(&self, call: Node<'_>) -> Option<String> {
-        let callee = self.qualname_raw(call.child_by_field_name("function")?)?;
+        let callee = self.qualname_raw(call.child_by_field_id(F.function)?)?;
         let ty = self.catalog.constructed_type(Lang::Python, &callee)?;
         if let Some(spec) = self.catalog.type_spec(Lang::Python, ty) {
-            if let Some(args) = call.child_by_field_name("arguments") {
+            if let Some(args) = call.child_by_field_id(F.arguments) {
                 let mut cursor = args.walk();
                 let local = args.named_children(&mut cursor).any(|arg| {
                     let value = if arg.kind() == "keyword_argument" {
-                        arg.child_by_field_name("value")
+                        arg.child_by_field_id(F.value)
                     } else {
                         Some(arg)
                     };
@@ -526,8 +588,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 }
             }
             "attribute" => {
-                let object = node.child_by_field_name("object")?;
-                let attr = node.child_by_field_name("attribute")?;
+                let object = node.child_by_field_id(F.object)?;
+                let attr = node.child_by_field_id(F.attribute)?;
                 if object.kind() == "identifier" && matches!(self.text(object), "self" | "cls") {
                     let attr = self.text(attr).to_string();
                     return self.class_objects.get_mut(&ctx.class?)?.get_mut(&attr);
@@ -577,8 +639,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
             }
             "attribute" => {
                 let (Some(obj), Some(attr)) = (
-                    target.child_by_field_name("object"),
-                    target.child_by_field_name("attribute"),
+                    target.child_by_field_id(F.object),
+                    target.child_by_field_id(F.attribute),
                 ) else {
                     return;
                 };
@@ -617,8 +679,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
             "class_definition" => return self.emit_class(node, depth, ctx),
             "assignment" => {
                 if let (Some(left), Some(right)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
+                    node.child_by_field_id(F.left),
+                    node.child_by_field_id(F.right),
                 ) {
                     // Pass the value first: it is evaluated before the name is bound.
                     self.emit(right, depth + 1, ctx);
@@ -644,15 +706,19 @@ impl<'a, 'f> Extractor<'a, 'f> {
 
     fn emit_children(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
         let mut cursor = node.walk();
-        let children: Vec<Node> = node.children(&mut cursor).collect();
-        for child in children {
-            self.emit(child, depth + 1, ctx);
+        if cursor.goto_first_child() {
+            loop {
+                self.emit(cursor.node(), depth + 1, ctx);
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
         }
     }
 
     fn emit_function(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
         let name = node
-            .child_by_field_name("name")
+            .child_by_field_id(F.name)
             .map(|n| self.text(n))
             .unwrap_or("");
         let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
@@ -665,15 +731,15 @@ impl<'a, 'f> Extractor<'a, 'f> {
             objects: HashMap::new(),
             shadowed: HashSet::new(),
         };
-        if let Some(params) = node.child_by_field_name("parameters") {
+        if let Some(params) = node.child_by_field_id(F.parameters) {
             let mut cursor = params.walk();
             for p in params.named_children(&mut cursor) {
                 let (name_node, annotation) = match p.kind() {
                     "identifier" => (Some(p), None),
-                    "typed_parameter" => (p.named_child(0), p.child_by_field_name("type")),
-                    "default_parameter" => (p.child_by_field_name("name"), None),
+                    "typed_parameter" => (p.named_child(0), p.child_by_field_id(F.type_)),
+                    "default_parameter" => (p.child_by_field_id(F.name), None),
                     "typed_default_parameter" => {
-                        (p.child_by_field_name("name"), p.child_by_field_name("type"))
+                        (p.child_by_field_id(F.name), p.child_by_field_id(F.type_))
                     }
                     _ => (None, None),
                 };
@@ -703,7 +769,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             }
         }
         self.scopes.push(scope);
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.child_by_field_id(F.body) {
             self.emit(body, depth + 1, &ctx);
         }
         self.scopes.pop();
@@ -714,7 +780,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             class: Some(node.id()),
             ..ctx.clone()
         };
-        let Some(body) = node.child_by_field_name("body") else {
+        let Some(body) = node.child_by_field_id(F.body) else {
             return;
         };
         // `self.x = ...` is usually set in `__init__`; visit it first so other methods see it.
@@ -722,11 +788,11 @@ impl<'a, 'f> Extractor<'a, 'f> {
         let members: Vec<Node> = body.named_children(&mut cursor).collect();
         let is_init = |n: &Node| {
             let def = if n.kind() == "decorated_definition" {
-                n.child_by_field_name("definition")
+                n.child_by_field_id(F.definition)
             } else {
                 Some(*n)
             };
-            def.and_then(|d| d.child_by_field_name("name"))
+            def.and_then(|d| d.child_by_field_id(F.name))
                 .is_some_and(|nm| self.text(nm) == "__init__")
         };
         let (init, rest): (Vec<Node>, Vec<Node>) = members.into_iter().partition(is_init);
@@ -745,12 +811,12 @@ impl<'a, 'f> Extractor<'a, 'f> {
             let mut c2 = clause.walk();
             let items: Vec<Node> = clause.named_children(&mut c2).collect();
             for item in items {
-                let Some(value) = item.child_by_field_name("value") else {
+                let Some(value) = item.child_by_field_id(F.value) else {
                     continue;
                 };
                 let (expr, alias) = if value.kind() == "as_pattern" {
                     let alias = value
-                        .child_by_field_name("alias")
+                        .child_by_field_id(F.alias)
                         .and_then(|a| a.named_child(0).or(Some(a)));
                     (value.named_child(0), alias)
                 } else {
@@ -766,20 +832,20 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 }
             }
         }
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.child_by_field_id(F.body) {
             self.emit(body, depth + 1, &inner);
         }
     }
 
     fn emit_call(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
-        let function = node.child_by_field_name("function");
-        let args_node = node.child_by_field_name("arguments");
+        let function = node.child_by_field_id(F.function);
+        let args_node = node.child_by_field_id(F.arguments);
         let mut callee = function.and_then(|f| self.qualname_raw(f));
         let mut receiver = None;
         if let Some(f) = function.filter(|f| f.kind() == "attribute") {
-            let object = f.child_by_field_name("object");
+            let object = f.child_by_field_id(F.object);
             let method = f
-                .child_by_field_name("attribute")
+                .child_by_field_id(F.attribute)
                 .map(|m| self.text(m).to_string());
             if let (Some(object), Some(method)) = (object, method) {
                 if let Some(obj) = self.object_of(object, ctx) {
@@ -857,7 +923,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         let databases: Vec<Node> = value
             .named_children(&mut cursor)
             .filter(|p| p.kind() == "pair")
-            .filter_map(|p| p.child_by_field_name("value"))
+            .filter_map(|p| p.child_by_field_id(F.value))
             .filter(|v| v.kind() == "dictionary")
             .collect();
         for db in databases {
@@ -870,7 +936,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             let entry = |key: &str| {
                 pairs.iter().copied().find(|p| {
                     p.kind() == "pair"
-                        && p.child_by_field_name("key")
+                        && p.child_by_field_id(F.key)
                             .and_then(|k| literal(self, k, 0))
                             .is_some_and(|k| {
                                 k == Value::Str {
@@ -883,7 +949,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 continue;
             };
             let Some(Value::Str { value: callee }) = engine
-                .child_by_field_name("value")
+                .child_by_field_id(F.value)
                 .and_then(|v| literal(self, v, 0))
             else {
                 continue;
@@ -891,7 +957,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             if !self.catalog.is_external(Lang::Python, &callee) {
                 continue;
             }
-            let options = entry("OPTIONS").and_then(|p| p.child_by_field_name("value"));
+            let options = entry("OPTIONS").and_then(|p| p.child_by_field_id(F.value));
             let (args, forwards_kwargs) = match options.map(|o| (o, literal(self, o, 0))) {
                 None => (Vec::new(), false),
                 Some((o, Some(Value::Dict { entries }))) => {
@@ -948,10 +1014,10 @@ impl<'a, 'f> Extractor<'a, 'f> {
             match child.kind() {
                 "keyword_argument" => {
                     let name = child
-                        .child_by_field_name("name")
+                        .child_by_field_id(F.name)
                         .map(|n| self.text(n).to_string());
                     let value = child
-                        .child_by_field_name("value")
+                        .child_by_field_id(F.value)
                         .and_then(|v| literal(self, v, 0))
                         .unwrap_or(Value::Other);
                     args.push(Arg {
@@ -1041,7 +1107,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 ClockUse::Compare
             } else {
                 let is_add = node
-                    .child_by_field_name("operator")
+                    .child_by_field_id(F.operator)
                     .is_some_and(|o| self.text(o) == "+");
                 if !is_add || target.is_none() || !deadline_named {
                     continue;
@@ -1068,7 +1134,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         }
         let is_add = right.kind() == "binary_operator"
             && right
-                .child_by_field_name("operator")
+                .child_by_field_id(F.operator)
                 .is_some_and(|o| self.text(o) == "+");
         if !is_add {
             return;
@@ -1092,7 +1158,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
     fn is_wall_clock_read(&self, node: Node<'_>) -> bool {
         node.kind() == "call"
             && node
-                .child_by_field_name("function")
+                .child_by_field_id(F.function)
                 .and_then(|f| self.qualname_raw(f))
                 .is_some_and(|c| WALL_CLOCKS.contains(&c.as_str()))
     }
@@ -1108,11 +1174,11 @@ impl<'a, 'f> Extractor<'a, 'f> {
         }
         let parent = node.parent().filter(|p| p.kind() == "binary_operator")?;
         let is_minus = parent
-            .child_by_field_name("operator")
+            .child_by_field_id(F.operator)
             .is_some_and(|o| self.text(o) == "-");
-        let left = parent.child_by_field_name("left")?;
+        let left = parent.child_by_field_id(F.left)?;
         (is_minus && left.id() == node.id())
-            .then(|| parent.child_by_field_name("right"))?
+            .then(|| parent.child_by_field_id(F.right))?
             .map(|r| self.text(r))
     }
 
@@ -1128,7 +1194,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         match node.kind() {
             "call" => {
                 let callee = node
-                    .child_by_field_name("function")
+                    .child_by_field_id(F.function)
                     .and_then(|f| self.qualname_raw(f));
                 if let Some(c) = callee {
                     if WALL_CLOCKS.contains(&c.as_str()) {
@@ -1188,21 +1254,12 @@ const WALL_CLOCKS: [&str; 5] = [
     "datetime.datetime.today",
 ];
 
-fn depth_is_module(node: Node<'_>) -> bool {
-    node.parent().is_some_and(|p| p.kind() == "module")
-        || node
-            .parent()
-            .filter(|p| p.kind() == "decorated_definition")
-            .and_then(|p| p.parent())
-            .is_some_and(|p| p.kind() == "module")
-}
-
 /// The name a subscript or attribute chain starts from: `DATABASES` in `DATABASES["default"]["NAME"]`.
 fn root_name(node: Node<'_>) -> Option<Node<'_>> {
     match node.kind() {
         "identifier" => Some(node),
-        "subscript" => root_name(node.child_by_field_name("value")?),
-        "attribute" => root_name(node.child_by_field_name("object")?),
+        "subscript" => root_name(node.child_by_field_id(F.value)?),
+        "attribute" => root_name(node.child_by_field_id(F.object)?),
         _ => None,
     }
 }
@@ -1210,7 +1267,7 @@ fn root_name(node: Node<'_>) -> Option<Node<'_>> {
 fn assignment_target(node: Node<'_>) -> Option<Node<'_>> {
     let parent = node.parent()?;
     match parent.kind() {
-        "assignment" | "augmented_assignment" => parent.child_by_field_name("left"),
+        "assignment" | "augmented_assignment" => parent.child_by_field_id(F.left),
         _ => None,
     }
 }
@@ -1233,17 +1290,17 @@ fn literal(x: &Extractor<'_, '_>, node: Node<'_>, depth: usize) -> Option<Value>
             None => Value::Other,
         },
         "unary_operator" => {
-            let operand = node.child_by_field_name("argument")?;
-            let op = node.child_by_field_name("operator").map(|o| x.text(o));
+            let operand = node.child_by_field_id(F.argument)?;
+            let op = node.child_by_field_id(F.operator).map(|o| x.text(o));
             match (op, literal(x, operand, depth + 1)) {
                 (Some("-"), Some(Value::Number { value })) => Value::Number { value: -value },
                 _ => Value::Other,
             }
         }
         "binary_operator" => {
-            let l = literal(x, node.child_by_field_name("left")?, depth + 1);
-            let r = literal(x, node.child_by_field_name("right")?, depth + 1);
-            let op = node.child_by_field_name("operator").map(|o| x.text(o));
+            let l = literal(x, node.child_by_field_id(F.left)?, depth + 1);
+            let r = literal(x, node.child_by_field_id(F.right)?, depth + 1);
+            let op = node.child_by_field_id(F.operator).map(|o| x.text(o));
             let number = |v: Option<Value>| match v {
                 Some(Value::Number { value }) => Some((value, false)),
                 Some(Value::ShownSeconds { value }) => Some((value, true)),
@@ -1302,10 +1359,10 @@ fn literal(x: &Extractor<'_, '_>, node: Node<'_>, depth: usize) -> Option<Value>
                     continue;
                 }
                 let key = pair
-                    .child_by_field_name("key")
+                    .child_by_field_id(F.key)
                     .and_then(|k| literal(x, k, depth + 1));
                 let value = pair
-                    .child_by_field_name("value")
+                    .child_by_field_id(F.value)
                     .and_then(|v| literal(x, v, depth + 1))
                     .unwrap_or(Value::Other);
                 if let Some(Value::Str { value: k }) = key {
@@ -1315,9 +1372,9 @@ fn literal(x: &Extractor<'_, '_>, node: Node<'_>, depth: usize) -> Option<Value>
             Value::Dict { entries }
         }
         "call" => {
-            let function = node.child_by_field_name("function")?;
+            let function = node.child_by_field_id(F.function)?;
             let callee = x.qualname_raw(function);
-            let args = node.child_by_field_name("arguments");
+            let args = node.child_by_field_id(F.arguments);
             match (callee, args) {
                 (Some(c), Some(a)) => {
                     if c == "float" || x.text(function) == "float" {
