@@ -30,6 +30,9 @@ const TEST_DIRS: &[&str] = &[
     "tests",
     "test",
     "testing",
+    "scripts",
+    "scripts-dev",
+    "_scripts",
     "__tests__",
     "benches",
     "examples",
@@ -78,6 +81,9 @@ pub fn is_test_path(rel: &str) -> bool {
                 || stem.ends_with("_test")
                 || stem.ends_with("_tests")
                 || stem == "conftest"
+                // Build, packaging and test-plugin modules run on a developer's machine or in CI.
+                || matches!(stem, "setup" | "noxfile" | "fabfile" | "pytest_plugin" | "pytest_plugins")
+                    && part.ends_with(".py")
                 || stem == "tests"
                 || stem == "build" && part.ends_with(".rs");
         }
@@ -195,6 +201,9 @@ mod tests {
             "a/x_test.py",
             "conftest.py",
             "crate/benches/b.rs",
+            "setup.py",
+            "scripts-dev/release.py",
+            "pkg/pytest_plugin.py",
             "build.rs",
             "examples/demo.rs",
         ] {

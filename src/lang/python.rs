@@ -15,7 +15,7 @@ use crate::facts::{
 use crate::source::LineIndex;
 
 /// Beyond this depth the tree is not walked further (the file is reported as too deep).
-const MAX_DEPTH: usize = 400;
+const MAX_DEPTH: usize = 1500;
 
 /// Field ids of the grammar, looked up once: `child_by_field_name` compares strings every call.
 struct Fields {
