@@ -41,8 +41,7 @@ for half in $halves; do
     steps+=("ruff --select S113|$half|$venv/bin/ruff check --select S113 --no-cache --isolated --exit-zero -q . > /dev/null")
   fi
   if [ -x "$venv/bin/semgrep" ]; then
-    lang=python; [ "$ext" = rs ] && lang=rust
-    steps+=("semgrep one timeout rule|$half|$venv/bin/semgrep --metrics=off --disable-version-check --config $rules --lang $lang --json --quiet . > /dev/null")
+    steps+=("semgrep one timeout rule|$half|$venv/bin/semgrep --metrics=off --disable-version-check --config $rules --json --quiet . > /dev/null")
   fi
 done
 
@@ -55,7 +54,7 @@ for round in $(seq 1 "$runs"); do
   for i in "${!steps[@]}"; do
     IFS='|' read -r name half cmd <<< "${steps[$i]}"
     (cd "$corpus/$half" && /usr/bin/time -f "%e %M" -o "$tmp/t" bash -c "$cmd" < /dev/null) || true
-    echo "$i $(cat "$tmp/t")" >> "$tmp/times"
+    echo "$i $(tail -n 1 "$tmp/t")" >> "$tmp/times"
   done
 done
 
