@@ -4,21 +4,26 @@
 use std::io::{self, Write};
 
 use super::Report;
+use crate::finding::Finding;
 
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     for f in report.visible() {
-        writeln!(
-            out,
-            "{}:{}:{}: {}[{}] {}",
-            f.path,
-            f.span.line,
-            f.span.col,
-            f.severity.as_str(),
-            f.rule,
-            one_line(&f.message)
-        )?;
+        writeln!(out, "{}", line(f))?;
     }
     Ok(())
+}
+
+/// One finding as one line.
+pub fn line(f: &Finding) -> String {
+    format!(
+        "{}:{}:{}: {}[{}] {}",
+        f.path,
+        f.span.line,
+        f.span.col,
+        f.severity.as_str(),
+        f.rule,
+        one_line(&f.message)
+    )
 }
 
 pub fn one_line(text: &str) -> String {

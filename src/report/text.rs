@@ -72,16 +72,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         let mut rendered = String::new();
         match handler.render_report(&mut rendered, report.as_ref()) {
             Ok(()) => write!(out, "{rendered}")?,
-            Err(_) => writeln!(
-                out,
-                "{}:{}:{}: {}[{}] {}",
-                f.path,
-                f.span.line,
-                f.span.col,
-                f.severity.as_str(),
-                f.rule,
-                f.message
-            )?,
+            Err(_) => writeln!(out, "{}", super::concise::line(f))?,
         }
     }
     let total: usize = counts.iter().sum();
