@@ -33,6 +33,32 @@ fn check(dir: &Path, args: &[&str]) -> (i32, String) {
     (code, String::from_utf8(out.stdout).unwrap())
 }
 
+/// A scan of `dir` with its `acme.toml` config, in `format`; the run must exit 0.
+fn check_with_acme_config(dir: &Path, format: &str) -> String {
+    let out = cargo_bin_cmd!("resilint")
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env("XDG_CONFIG_HOME", dir)
+        .args([
+            "check",
+            "--format",
+            format,
+            "--config",
+            "acme.toml",
+            "--fail-on",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 fn json(dir: &Path, args: &[&str]) -> Value {
     let mut all = vec!["--format", "json"];
     all.extend_from_slice(args);
@@ -406,24 +432,7 @@ fn problem_matcher_parses_concise_output() {
         "app/limits.py",
         "import requests\nrequests.get(url, timeout=9999)\n",
     );
-    let args = ["--config", "acme.toml", "--fail-on", "never"];
-    let run = |format: &str| {
-        let out = cargo_bin_cmd!("resilint")
-            .current_dir(dir.path())
-            .env("HOME", dir.path())
-            .env("XDG_CONFIG_HOME", dir.path())
-            .args(["check", "--format", format])
-            .args(args)
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let run = |format: &str| check_with_acme_config(dir.path(), format);
     let concise = run("concise");
     let doc: Value = serde_json::from_str(&run("json")).unwrap();
 
@@ -532,24 +541,7 @@ fn github_annotations_are_escaped_workflow_commands() {
         "import requests\nrequests.get(url, timeout=9999)\n",
     );
     write(dir.path(), "app/broken.py", "def broken(:\n");
-    let base = ["--config", "acme.toml", "--fail-on", "never"];
-    let run = |format: &str| {
-        let out = cargo_bin_cmd!("resilint")
-            .current_dir(dir.path())
-            .env("HOME", dir.path())
-            .env("XDG_CONFIG_HOME", dir.path())
-            .args(["check", "--format", format])
-            .args(base)
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let run = |format: &str| check_with_acme_config(dir.path(), format);
     let github = run("github");
     let doc: Value = serde_json::from_str(&run("json")).unwrap();
     let expected = findings(&doc);

@@ -447,6 +447,14 @@ fn macro_exprs(mac: &syn::Macro) -> Option<Punctuated<Expr, Token![,]>> {
     syn::parse::Parser::parse2(parser, mac.tokens.clone()).ok()
 }
 
+/// The local variable an expression names, through `?` and `.unwrap()`.
+fn local_name(expr: &Expr) -> Option<String> {
+    let Expr::Path(p) = peel_unwrap(expr) else {
+        return None;
+    };
+    Some(p.path.get_ident()?.to_string())
+}
+
 /// `&x`, `(x)`, `x.clone()`: the value handed over.
 fn peel_ref(expr: &Expr) -> &Expr {
     match expr {
@@ -1364,10 +1372,7 @@ impl Extractor<'_, '_> {
     /// A local computed from the wall clock plus a duration: its computing reads, reported
     /// the first time it is compared (empty afterwards).
     fn wall_deadline(&mut self, expr: &Expr) -> Option<Vec<Span>> {
-        let Expr::Path(p) = peel_unwrap(expr) else {
-            return None;
-        };
-        let name = p.path.get_ident()?.to_string();
+        let name = local_name(expr)?;
         self.scopes
             .iter_mut()
             .rev()
@@ -1377,10 +1382,7 @@ impl Extractor<'_, '_> {
 
     /// A local holding time elapsed on the wall clock: its reads, the first time it is compared.
     fn wall_elapsed(&mut self, expr: &Expr) -> Option<Vec<Span>> {
-        let Expr::Path(p) = peel_unwrap(expr) else {
-            return None;
-        };
-        let name = p.path.get_ident()?.to_string();
+        let name = local_name(expr)?;
         self.scopes
             .iter_mut()
             .rev()
