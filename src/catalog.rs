@@ -134,6 +134,10 @@ pub struct CallSpec {
     /// Calls under `asyncio.wait_for`/`tokio::time::timeout` are bounded (default true).
     #[serde(default = "yes")]
     pub deadline_bounds: bool,
+    /// The call waits on a network peer, so a few milliseconds is too short to be meant
+    /// (RES105); false for general deadlines such as `tokio::time::timeout` (default true).
+    #[serde(default = "yes")]
+    pub network: bool,
     /// Methods on the same object, one of which must come first in the function for the call
     /// to wait on a peer: a UDP `recv` after a `send` awaits a reply, while a server's receive
     /// loop waits for clients by design.

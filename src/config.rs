@@ -90,6 +90,7 @@ impl UserCall {
             tuple: false,
             none_is_default: false,
             deadline_bounds: true,
+            network: true,
             after: Vec::new(),
             fix,
         }

@@ -475,7 +475,7 @@ pub fn unit_mismatch(a: &Assessment<'_>, l: &Literal) -> Option<&'static str> {
         LiteralUnit::Stated(DurationUnit::Seconds) if l.raw >= 10_000.0 => {
             Some("reads like milliseconds passed to `Duration::from_secs`")
         }
-        LiteralUnit::Stated(DurationUnit::Millis) if l.raw <= 10.0 && a.spec.what != "deadline" => {
+        LiteralUnit::Stated(DurationUnit::Millis) if l.raw <= 10.0 && a.spec.network => {
             Some("is too short for a network call: seconds were probably meant")
         }
         _ => None,
