@@ -1,28 +1,61 @@
 //! Stamps the binary with a hash of the code that produces per-file facts, so the facts cache
-//! is invalidated whenever a front end changes, not only on a version bump.
+//! is invalidated whenever a front end changes, not only on a version bump; and lists the rule
+//! files under `rules/` so that adding a rule needs no edit to a list in code.
 
 use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for entry in entries {
+        let path = entry.expect("readable folder").path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
 
 fn main() {
-    let mut files = vec!["src/facts.rs".to_string()];
-    let mut lang: Vec<String> = std::fs::read_dir("src/lang")
-        .expect("src/lang exists")
-        .map(|e| {
-            e.expect("readable src/lang")
-                .path()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    lang.sort();
-    files.extend(lang);
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+
+    let mut facts_code = Vec::new();
+    files_under(Path::new("src/facts"), &mut facts_code);
+    files_under(Path::new("src/lang"), &mut facts_code);
+    facts_code.sort();
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    for f in &files {
-        println!("cargo:rerun-if-changed={f}");
+    for f in &facts_code {
+        println!("cargo:rerun-if-changed={}", f.display());
+        f.to_string_lossy().hash(&mut hasher);
         std::fs::read(f).expect("readable source").hash(&mut hasher);
     }
+    println!("cargo:rerun-if-changed=src/facts");
+    println!("cargo:rerun-if-changed=src/lang");
     println!(
         "cargo:rustc-env=RESILINT_FACTS_HASH={:016x}",
         hasher.finish()
     );
+
+    println!("cargo:rerun-if-changed=rules");
+    let mut rule_files: Vec<PathBuf> = std::fs::read_dir("rules")
+        .expect("rules/ exists")
+        .map(|e| e.expect("readable rules/").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    rule_files.sort();
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let mut list = String::from("&[\n");
+    for p in &rule_files {
+        let id = p
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("UTF-8 rule file name");
+        list.push_str(&format!(
+            "    ({id:?}, include_str!({:?})),\n",
+            Path::new(&manifest).join(p).display().to_string()
+        ));
+    }
+    list.push(']');
+    std::fs::write(out_dir.join("rule_files.rs"), list).expect("OUT_DIR is writable");
 }

@@ -60,6 +60,9 @@ pub struct Discovery {
     pub pin_files: Vec<PathBuf>,
     /// Paths that could not be walked, with why.
     pub skipped: Vec<(String, String)>,
+    /// Folders (relative to the root, `""` for the root itself) holding a project manifest:
+    /// the roots of the units that project-level rules judge (see `project`).
+    pub unit_roots: Vec<String>,
 }
 
 pub struct WalkOptions<'a> {
@@ -165,13 +168,28 @@ pub fn discover(paths: &[PathBuf], opts: &WalkOptions<'_>) -> Discovery {
     out.files.dedup_by(|a, b| a.rel == b.rel);
     out.pin_files.sort();
     out.pin_files.dedup();
+    out.unit_roots.sort();
+    out.unit_roots.dedup();
     out
+}
+
+/// Files whose folder is one project: a crate, a Python distribution.
+pub fn is_manifest(name: &str) -> bool {
+    matches!(
+        name,
+        "Cargo.toml" | "pyproject.toml" | "setup.py" | "setup.cfg"
+    )
 }
 
 fn add_file(out: &mut Discovery, path: &Path, root: &Path, excluded: &GlobSet, explicit: bool) {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if crate::versions::is_pin_file(name) {
         out.pin_files.push(path.to_path_buf());
+    }
+    if is_manifest(name) {
+        let rel = relative(path, root);
+        let folder = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
+        out.unit_roots.push(folder.to_string());
     }
     let Some(lang) = Lang::from_path(path) else {
         return;

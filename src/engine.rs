@@ -44,6 +44,24 @@ pub struct ScanOptions {
 }
 
 impl ScanOptions {
+    /// Every rule, one thread, test code skipped, the built-in catalog, nothing configured.
+    pub fn new(root: PathBuf) -> ScanOptions {
+        ScanOptions {
+            root,
+            jobs: 1,
+            include_tests: false,
+            max_file_size: crate::DEFAULT_MAX_FILE_SIZE,
+            selection: RuleSelection {
+                select: vec!["ALL".into()],
+                ignore: Vec::new(),
+            },
+            severity: BTreeMap::new(),
+            per_path_ignores: Vec::new(),
+            rule_settings: RuleSettings::default(),
+            catalog: Catalog::builtin(),
+        }
+    }
+
     pub fn per_path_ignores_from(
         map: &BTreeMap<String, Vec<String>>,
     ) -> Vec<(GlobSet, Vec<String>)> {
@@ -79,6 +97,8 @@ struct FileOutcome {
     findings: Vec<Finding>,
     lines: u64,
     problem: bool,
+    /// Kept for the project-level checks; `None` when the file could not be read.
+    facts: Option<FileFacts>,
 }
 
 pub fn scan(discovery: &Discovery, opts: &ScanOptions) -> ScanResult {
@@ -147,9 +167,19 @@ pub fn scan_with_cache(
         ..Stats::default()
     };
     let mut findings = Vec::new();
-    for o in outcomes {
+    let mut unit_files = Vec::new();
+    for (o, file) in outcomes.iter().zip(&audited) {
         stats.lines += o.lines;
         stats.parse_errors += usize::from(o.problem);
+        if let Some(facts) = &o.facts {
+            unit_files.push(crate::project::UnitFile { file, facts });
+        }
+    }
+    let units = crate::project::group(unit_files, &discovery.unit_roots);
+    for unit in &units {
+        findings.extend(run_project_checks(unit, opts));
+    }
+    for o in outcomes {
         findings.extend(o.findings);
     }
     for (path, why) in &discovery.skipped {
@@ -244,6 +274,7 @@ fn scan_file(
         },
         lines: 0,
         problem: true,
+        facts: None,
     };
     let text = match read_source(file, opts.max_file_size) {
         Ok(t) => t,
@@ -290,6 +321,84 @@ fn scan_file(
         lines: u64::from(facts.lines),
         problem: !facts.problems.is_empty(),
         findings,
+        facts: Some(facts),
+    }
+}
+
+/// Runs the project-level checks over one unit; a panic in one check becomes a RES000 note at
+/// the unit's first file, and the other checks still run.
+fn run_project_checks(unit: &crate::project::Unit<'_>, opts: &ScanOptions) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for check in rules::PROJECT_CHECKS {
+        if !opts.selection.enabled(check.id()) {
+            continue;
+        }
+        let mut cx = rules::ProjectCx {
+            unit,
+            catalog: &opts.catalog,
+            settings: &opts.rule_settings,
+            include_tests: opts.include_tests,
+            out: Vec::new(),
+        };
+        if catch_unwind(AssertUnwindSafe(|| check.check(&mut cx))).is_err() {
+            if let Some(first) = unit.files.first() {
+                findings.push(res000(
+                    &first.file.rel,
+                    1,
+                    1,
+                    format!(
+                        "internal error in {} on this project; please report it",
+                        check.id()
+                    ),
+                    "",
+                    opts,
+                ));
+            }
+            continue;
+        }
+        for (index, raw) in cx.out {
+            let Some(at) = unit.files.get(index) else {
+                continue;
+            };
+            if path_ignored(&at.file.rel, raw.rule, opts) {
+                continue;
+            }
+            let mut finding = finding_from(raw, &at.file.rel, at.facts, opts);
+            finding.suppressed = crate::suppress::is_suppressed(
+                &at.facts.suppressions,
+                &finding.rule,
+                finding.span.line,
+            );
+            findings.push(finding);
+        }
+    }
+    findings
+}
+
+/// A check's raw finding as reports see it: the rule's name, the configured severity and the
+/// source line.
+fn finding_from(
+    raw: rules::RawFinding,
+    rel: &str,
+    facts: &FileFacts,
+    opts: &ScanOptions,
+) -> Finding {
+    let meta = rules::meta(raw.rule).expect("every check has a rule file");
+    Finding {
+        rule: meta.id.clone(),
+        name: meta.name.clone(),
+        severity: opts
+            .severity
+            .get(raw.rule)
+            .copied()
+            .unwrap_or(meta.severity),
+        message: raw.message,
+        help: raw.help,
+        path: rel.to_string(),
+        span: raw.span,
+        snippet: facts.snippet(raw.span.line).to_string(),
+        fingerprint: String::new(),
+        suppressed: false,
     }
 }
 
@@ -328,23 +437,7 @@ fn run_checks(
         }
     }
     for raw in cx.out {
-        let meta = rules::meta(raw.rule).expect("every check has a rule file");
-        findings.push(Finding {
-            rule: meta.id.clone(),
-            name: meta.name.clone(),
-            severity: opts
-                .severity
-                .get(raw.rule)
-                .copied()
-                .unwrap_or(meta.severity),
-            message: raw.message,
-            help: raw.help,
-            path: file.rel.clone(),
-            span: raw.span,
-            snippet: facts.snippet(raw.span.line).to_string(),
-            fingerprint: String::new(),
-            suppressed: false,
-        });
+        findings.push(finding_from(raw, &file.rel, facts, opts));
     }
     for f in &mut findings {
         f.suppressed = crate::suppress::is_suppressed(&facts.suppressions, &f.rule, f.span.line);

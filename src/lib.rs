@@ -13,6 +13,7 @@ pub mod explain;
 pub mod facts;
 pub mod finding;
 pub mod lang;
+pub mod project;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -5,9 +5,8 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use resilint::catalog::Catalog;
 use resilint::discover::{Discovery, SourceFile};
-use resilint::engine::{self, RuleSelection, ScanOptions};
+use resilint::engine::{self, ScanOptions};
 use resilint::facts::Lang;
 
 fn peers_dir() -> Option<PathBuf> {
@@ -43,20 +42,9 @@ fn peer_timeout_fixtures_match_expectations() {
                 (line.parse().unwrap(), rule.trim().to_string())
             })
             .collect();
-        let opts = ScanOptions {
-            root: dir.clone(),
-            jobs: 1,
-            include_tests: true,
-            max_file_size: resilint::DEFAULT_MAX_FILE_SIZE,
-            selection: RuleSelection {
-                select: vec!["RES101".into(), "RES102".into()],
-                ignore: Vec::new(),
-            },
-            severity: Default::default(),
-            per_path_ignores: Vec::new(),
-            rule_settings: Default::default(),
-            catalog: Catalog::builtin(),
-        };
+        let mut opts = ScanOptions::new(dir.clone());
+        opts.include_tests = true;
+        opts.selection.select = vec!["RES101".into(), "RES102".into()];
         let name = source.file_name().unwrap().to_string_lossy().to_string();
         let discovery = Discovery {
             files: vec![SourceFile {
@@ -65,8 +53,7 @@ fn peer_timeout_fixtures_match_expectations() {
                 lang: Lang::Python,
                 is_test: false,
             }],
-            pin_files: Vec::new(),
-            skipped: Vec::new(),
+            ..Discovery::default()
         };
         let got: BTreeSet<(u32, String)> = engine::scan(&discovery, &opts)
             .findings

@@ -12,16 +12,8 @@ use crate::facts::{FileFacts, Lang, Span};
 use crate::finding::Severity;
 use crate::versions::Pins;
 
-/// The rule files shipped in the binary.
-const RULE_FILES: &[(&str, &str)] = &[
-    ("RES000", include_str!("../../rules/RES000.toml")),
-    ("RES101", include_str!("../../rules/RES101.toml")),
-    ("RES102", include_str!("../../rules/RES102.toml")),
-    ("RES103", include_str!("../../rules/RES103.toml")),
-    ("RES104", include_str!("../../rules/RES104.toml")),
-    ("RES105", include_str!("../../rules/RES105.toml")),
-    ("RES106", include_str!("../../rules/RES106.toml")),
-];
+/// The rule files shipped in the binary: every `rules/<ID>.toml`, listed by `build.rs`.
+const RULE_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -131,6 +123,45 @@ pub trait Check: Sync {
     fn check(&self, cx: &mut FileCx<'_>);
 }
 
+/// What a project-level check sees of one unit.
+pub struct ProjectCx<'a> {
+    pub unit: &'a crate::project::Unit<'a>,
+    pub catalog: &'a Catalog,
+    pub settings: &'a RuleSettings,
+    pub include_tests: bool,
+    /// Findings with the index (in `unit.files`) of the file each is reported in.
+    pub out: Vec<(usize, RawFinding)>,
+}
+
+impl ProjectCx<'_> {
+    /// Reports a finding in the unit's file `file` (an index into `unit.files`).
+    pub fn report(
+        &mut self,
+        rule: &'static str,
+        file: usize,
+        span: Span,
+        message: String,
+        help: Option<String>,
+    ) {
+        self.out.push((
+            file,
+            RawFinding {
+                rule,
+                span,
+                message,
+                help,
+            },
+        ));
+    }
+}
+
+/// A rule's check over a whole unit (a crate, a Python project): for questions asked of a
+/// service, such as whether it serves a health route. It reads the files' facts only.
+pub trait ProjectCheck: Sync {
+    fn id(&self) -> &'static str;
+    fn check(&self, cx: &mut ProjectCx<'_>);
+}
+
 /// Every check, in ID order. RES000 has none: the engine reports parse problems itself.
 pub const CHECKS: &[&dyn Check] = &[
     &timeouts::untimed_call::UntimedCall,
@@ -140,3 +171,6 @@ pub const CHECKS: &[&dyn Check] = &[
     &timeouts::timeout_unit_mismatch::TimeoutUnitMismatch,
     &timeouts::partial_timeout::PartialTimeout,
 ];
+
+/// Every project-level check, in ID order.
+pub const PROJECT_CHECKS: &[&dyn ProjectCheck] = &[];
