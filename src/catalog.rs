@@ -19,6 +19,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "rules/catalog/rust-timeouts.toml",
         include_str!("../rules/catalog/rust-timeouts.toml"),
     ),
+    (
+        "rules/catalog/services.toml",
+        include_str!("../rules/catalog/services.toml"),
+    ),
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -234,6 +238,13 @@ pub struct CatalogFile {
     pub timeout_objects: Vec<TimeoutObjectSpec>,
     #[serde(default)]
     pub deadlines: Vec<DeadlineSpec>,
+    #[serde(default)]
+    pub frameworks: Vec<crate::service::FrameworkSpec>,
+    #[serde(default)]
+    pub routing: Vec<crate::service::RoutingSpec>,
+    #[serde(default)]
+    pub dependencies: Vec<crate::service::DependencySpec>,
+    pub health: Option<crate::service::HealthSpec>,
 }
 
 /// The merged catalog, indexed by qualified name.
@@ -247,6 +258,8 @@ pub struct Catalog {
     constructor_globs: Vec<(Lang, String, String)>,
     timeout_objects: HashMap<(Lang, String), TimeoutObjectSpec>,
     deadlines: HashMap<(Lang, String), DeadlineSpec>,
+    /// Web frameworks, routes and dependencies (`rules/catalog/services.toml`).
+    pub services: crate::service::ServiceCatalog,
     /// A stable digest of everything loaded, for the facts cache key.
     pub digest: u64,
 }
@@ -295,6 +308,12 @@ impl Catalog {
                 self.deadlines.insert((d.lang, name), d.clone());
             }
         }
+        self.services.add(
+            file.frameworks,
+            file.routing,
+            file.dependencies,
+            file.health,
+        );
     }
 
     /// The spec of a call: an exact entry, or `<type>.*` for any method of a catalogued type.

@@ -16,6 +16,7 @@ pub mod lang;
 pub mod project;
 pub mod report;
 pub mod rules;
+pub mod service;
 pub mod source;
 pub mod suppress;
 pub mod versions;

@@ -1,6 +1,7 @@
 //! The rule registry: each rule's metadata and documentation come from `rules/<ID>.toml`,
 //! its check from one file under `src/rules/<area>/`.
 
+pub mod health;
 pub mod timeouts;
 
 use std::sync::OnceLock;
@@ -173,4 +174,10 @@ pub const CHECKS: &[&dyn Check] = &[
 ];
 
 /// Every project-level check, in ID order.
-pub const PROJECT_CHECKS: &[&dyn ProjectCheck] = &[];
+pub const PROJECT_CHECKS: &[&dyn ProjectCheck] = &[
+    &health::no_health_endpoint::NoHealthEndpoint,
+    &health::no_readiness_probe::NoReadinessProbe,
+    &health::shallow_readiness::ShallowReadiness,
+    &health::health_never_fails::HealthNeverFails,
+    &health::liveness_checks_dependencies::LivenessChecksDependencies,
+];

@@ -2,6 +2,8 @@
 //! to qualified names; objects are followed from their construction to their use within a
 //! function, a class (`self.x`) or the module.
 
+mod service;
+
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
@@ -717,6 +719,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
     }
 
     fn emit_function(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
+        self.service_function(node, ctx);
         let name = node
             .child_by_field_id(F.name)
             .map(|n| self.text(n))
@@ -868,6 +871,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         if self.sets_deadline(node) {
             inner.under_deadline = true;
         }
+        self.service_call(node, callee.as_deref(), ctx);
         if let Some(callee) = callee {
             let is_fact = self.catalog.is_external(Lang::Python, &callee)
                 || self

@@ -2,6 +2,8 @@
 //! resolved to full paths, builder chains are read as one call with its methods, and values
 //! are followed through `let` bindings, function parameters and struct fields.
 
+mod service;
+
 use std::collections::{HashMap, HashSet};
 
 use proc_macro2::Span as PmSpan;
@@ -1028,8 +1030,10 @@ impl Extractor<'_, '_> {
                 .collect()
         };
         let mut handled_root = false;
+        self.service_chain(root, &methods);
         match root {
             Expr::Call(c) => {
+                self.service_call(c);
                 if let Some(callee) = self.call_callee(c) {
                     if self.is_fact(&callee) {
                         let chain = chain_of(self, &methods);
@@ -1164,6 +1168,7 @@ impl Extractor<'_, '_> {
     /// Visits a macro's tokens when they are comma-separated expressions, and stays silent
     /// when they are not.
     fn visit_macro_tokens(&mut self, mac: &syn::Macro) {
+        self.service_macro(mac);
         if let Some(exprs) = macro_exprs(mac) {
             for e in &exprs {
                 self.visit_expr(e);
@@ -1530,11 +1535,17 @@ fn cfg_implies_test(meta: &syn::Meta) -> bool {
 
 impl<'ast> Visit<'ast> for Extractor<'_, '_> {
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
-        self.function(&f.attrs, &f.sig, |x| x.visit_block(&f.block));
+        self.function(&f.attrs, &f.sig, |x| {
+            x.service_fn(&f.attrs, &f.sig, &f.block);
+            x.visit_block(&f.block)
+        });
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
-        self.function(&f.attrs, &f.sig, |x| x.visit_block(&f.block));
+        self.function(&f.attrs, &f.sig, |x| {
+            x.service_fn(&f.attrs, &f.sig, &f.block);
+            x.visit_block(&f.block)
+        });
     }
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
@@ -1591,20 +1602,23 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
     fn visit_expr(&mut self, e: &'ast Expr) {
         match e {
             Expr::MethodCall(_) => self.chain(e),
-            Expr::Call(c) => match self.call_callee(c) {
-                Some(callee) => {
-                    if self.is_fact(&callee) {
-                        let span = self.span(c.func.span());
-                        let args = self.args(&c.args);
-                        self.record_call(callee, span, args, Vec::new(), None);
+            Expr::Call(c) => {
+                self.service_call(c);
+                match self.call_callee(c) {
+                    Some(callee) => {
+                        if self.is_fact(&callee) {
+                            let span = self.span(c.func.span());
+                            let args = self.args(&c.args);
+                            self.record_call(callee, span, args, Vec::new(), None);
+                        }
+                        self.visit_call_args(c);
                     }
-                    self.visit_call_args(c);
+                    None => {
+                        self.visit_expr(&c.func);
+                        self.visit_call_args(c);
+                    }
                 }
-                None => {
-                    self.visit_expr(&c.func);
-                    self.visit_call_args(c);
-                }
-            },
+            }
             Expr::Macro(m) => self.visit_macro_tokens(&m.mac),
             Expr::Binary(_) => {
                 self.clock_reads(e, None, false);

@@ -1,0 +1,356 @@
+//! Service facts from Python: app constructions, routes (decorators, `add_api_route`,
+//! `add_url_rule`, Django `path(..)`), mounts, server starts, dependency clients, and what the
+//! functions that may serve a health route do.
+
+use tree_sitter::Node;
+
+use super::{literal, Ctx, Extractor, F};
+use crate::facts::service::{
+    AppFact, DependencyFact, HandlerFact, MountFact, RouteFact, ServerStart,
+};
+use crate::facts::{Lang, Value};
+use crate::service::is_error_status_name;
+
+/// How deep a handler's body is read.
+const MAX_HANDLER_DEPTH: usize = 64;
+
+impl Extractor<'_, '_> {
+    /// Called for every call with its callee resolved through imports (`None` for locals).
+    pub(super) fn service_call(&mut self, call: Node<'_>, callee: Option<&str>, ctx: &Ctx) {
+        let in_test = ctx.in_test || self.file_is_test;
+        let Some(function) = call.child_by_field_id(F.function) else {
+            return;
+        };
+        let services = &self.catalog.services;
+        if let Some(callee) = callee {
+            let span = self.span(function);
+            if let Some((framework, kind)) = services.constructor(Lang::Python, callee) {
+                let fact = AppFact {
+                    framework: framework.to_string(),
+                    kind,
+                    binding: self.binding_of(call),
+                    constructor: format!("{}(", self.text(function)),
+                    span,
+                    in_test,
+                };
+                self.remember_line(span.line);
+                self.facts.service.apps.push(fact);
+            }
+            if let Some(framework) = services.server(Lang::Python, callee) {
+                let fact = ServerStart {
+                    framework: framework.to_string(),
+                    callee: callee.to_string(),
+                    span,
+                    in_test,
+                };
+                self.remember_line(span.line);
+                self.facts.service.servers.push(fact);
+            }
+            if let Some(kind) = services.dependency(Lang::Python, callee) {
+                let fact = DependencyFact {
+                    kind: kind.to_string(),
+                    callee: callee.to_string(),
+                    span,
+                    in_test,
+                };
+                self.facts.service.dependencies.push(fact);
+            }
+            let routing = services.routing(Lang::Python);
+            if routing.path_calls.iter().any(|c| c == callee) {
+                if let Some(path) = self.string_arg(call, 0) {
+                    let handler = self.positional(call, 1).and_then(|h| self.handler_name(h));
+                    self.push_route(Some(path), None, handler, function, in_test);
+                }
+            }
+            let is_include =
+                callee == "django.urls.include" || callee == "django.conf.urls.include";
+            if is_include {
+                if let Some(module) = self.string_arg(call, 0) {
+                    if routing.health_includes.contains(&module) {
+                        self.facts.service.health_includes.push(module);
+                    }
+                }
+            }
+        }
+        if function.kind() == "attribute" {
+            self.service_method(call, function, in_test);
+        }
+    }
+
+    /// `@app.get("/x")`, `app.add_api_route("/x", h)`, `app.include_router(r)`.
+    fn service_method(&mut self, call: Node<'_>, function: Node<'_>, in_test: bool) {
+        let (Some(object), Some(method)) = (
+            function.child_by_field_id(F.object),
+            function.child_by_field_id(F.attribute),
+        ) else {
+            return;
+        };
+        let method = self.text(method);
+        // aiohttp registers on `app.router`.
+        let owner = self.text(object);
+        let owner = owner.strip_suffix(".router").unwrap_or(owner).to_string();
+        let routing = self.catalog.services.routing(Lang::Python);
+        let known_owner = self
+            .facts
+            .service
+            .apps
+            .iter()
+            .any(|a| a.binding.as_deref() == Some(owner.as_str()));
+        let path = self.string_arg(call, 0);
+        let looks_routed = known_owner || path.as_deref().is_some_and(|p| p.starts_with('/'));
+        let decorated = call.parent().filter(|p| p.kind() == "decorator");
+        if let Some(decorator) = decorated {
+            if routing.decorators.iter().any(|d| d == method) && looks_routed {
+                let handler = decorator
+                    .parent()
+                    .and_then(|d| d.child_by_field_id(F.definition))
+                    .and_then(|def| def.child_by_field_id(F.name))
+                    .map(|n| self.text(n).to_string());
+                self.push_route(path, Some(owner), handler, function, in_test);
+            }
+            return;
+        }
+        if routing.register.iter().any(|r| r == method) && looks_routed {
+            let handler = self
+                .keyword(call, &["view_func", "endpoint", "handler"])
+                .or_else(|| self.positional(call, 1))
+                .and_then(|h| self.handler_name(h));
+            self.push_route(path, Some(owner), handler, function, in_test);
+            return;
+        }
+        if routing.mounts.iter().any(|m| m == method) {
+            let child = self
+                .positional_nodes(call)
+                .into_iter()
+                .find(|a| matches!(a.kind(), "identifier" | "attribute" | "call"));
+            if let Some(child) = child {
+                let child = match child.kind() {
+                    "call" => child.child_by_field_id(F.function).unwrap_or(child),
+                    _ => child,
+                };
+                let fact = MountFact {
+                    parent: Some(owner),
+                    child: self.text(child).to_string(),
+                    span: self.span(function),
+                };
+                self.facts.service.mounts.push(fact);
+            }
+        }
+    }
+
+    fn push_route(
+        &mut self,
+        path: Option<String>,
+        owner: Option<String>,
+        handler: Option<String>,
+        at: Node<'_>,
+        in_test: bool,
+    ) {
+        let span = self.span(at);
+        self.remember_line(span.line);
+        self.facts.service.routes.push(RouteFact {
+            path,
+            owner,
+            handler,
+            span,
+            in_test,
+        });
+    }
+
+    /// The name a call's result is assigned to: `app` in `app = FastAPI()`, `self.app`.
+    fn binding_of(&self, call: Node<'_>) -> Option<String> {
+        let mut node = call;
+        while let Some(p) = node.parent() {
+            match p.kind() {
+                "assignment" => {
+                    let left = p.child_by_field_id(F.left)?;
+                    return matches!(left.kind(), "identifier" | "attribute")
+                        .then(|| self.text(left).to_string());
+                }
+                "parenthesized_expression" | "await" => node = p,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    fn positional_nodes<'t>(&self, call: Node<'t>) -> Vec<Node<'t>> {
+        let Some(args) = call.child_by_field_id(F.arguments) else {
+            return Vec::new();
+        };
+        let mut cursor = args.walk();
+        args.named_children(&mut cursor)
+            .filter(|a| {
+                !matches!(
+                    a.kind(),
+                    "keyword_argument" | "comment" | "list_splat" | "dictionary_splat"
+                )
+            })
+            .collect()
+    }
+
+    fn positional<'t>(&self, call: Node<'t>, index: usize) -> Option<Node<'t>> {
+        self.positional_nodes(call).into_iter().nth(index)
+    }
+
+    fn keyword<'t>(&self, call: Node<'t>, names: &[&str]) -> Option<Node<'t>> {
+        let args = call.child_by_field_id(F.arguments)?;
+        let mut cursor = args.walk();
+        let found = args
+            .named_children(&mut cursor)
+            .filter(|a| a.kind() == "keyword_argument")
+            .find(|a| {
+                a.child_by_field_id(F.name)
+                    .is_some_and(|n| names.contains(&self.text(n)))
+            })?;
+        found.child_by_field_id(F.value)
+    }
+
+    /// A string argument (a literal, a module constant, or the literal parts of an f-string).
+    fn string_arg(&self, call: Node<'_>, index: usize) -> Option<String> {
+        let arg = self
+            .positional(call, index)
+            .or_else(|| self.keyword(call, &["path", "rule", "route"]))?;
+        match literal(self, arg, 0)? {
+            Value::Str { value } => Some(value),
+            _ => None,
+        }
+    }
+
+    /// `health`, `views.health`: the function a route serves.
+    fn handler_name(&self, node: Node<'_>) -> Option<String> {
+        match node.kind() {
+            "identifier" => Some(self.text(node).to_string()),
+            "attribute" => node
+                .child_by_field_id(F.attribute)
+                .map(|a| self.text(a).to_string()),
+            _ => None,
+        }
+    }
+
+    /// Called for every function definition: a function that may serve a health route (named
+    /// for one, or routed to a health path by its decorators) is summarized.
+    pub(super) fn service_function(&mut self, def: Node<'_>, ctx: &Ctx) {
+        let Some(name) = def.child_by_field_id(F.name).map(|n| self.text(n)) else {
+            return;
+        };
+        let services = &self.catalog.services;
+        let routed_to_health = def
+            .parent()
+            .filter(|p| p.kind() == "decorated_definition")
+            .is_some_and(|d| {
+                let mut cursor = d.walk();
+                let decorators: Vec<Node> = d
+                    .named_children(&mut cursor)
+                    .filter(|c| c.kind() == "decorator")
+                    .collect();
+                decorators.into_iter().any(|dec| {
+                    dec.named_child(0)
+                        .filter(|c| c.kind() == "call")
+                        .and_then(|c| self.string_arg(c, 0))
+                        .is_some_and(|p| services.path_role(&p).is_some())
+                })
+            });
+        if !routed_to_health && services.handler_role(name).is_none() {
+            return;
+        }
+        let Some(body) = def.child_by_field_id(F.body) else {
+            return;
+        };
+        let mut summary = HandlerFact {
+            name: name.to_string(),
+            span: self.span(def),
+            probes: Vec::new(),
+            other_work: false,
+            can_fail: false,
+            in_test: ctx.in_test || self.file_is_test,
+        };
+        self.summarize(body, 0, false, ctx, &mut summary);
+        self.remember_line(summary.span.line);
+        self.facts.service.handlers.push(summary);
+    }
+
+    /// Reads a handler's body: what it calls, and whether any path answers with an error.
+    /// `guarded`: inside a `try` whose `except` catches what a probe raises.
+    fn summarize(
+        &self,
+        node: Node<'_>,
+        depth: usize,
+        guarded: bool,
+        ctx: &Ctx,
+        out: &mut HandlerFact,
+    ) {
+        if depth > MAX_HANDLER_DEPTH {
+            // Too deep to read: claim nothing about it.
+            out.other_work = true;
+            out.can_fail = true;
+            return;
+        }
+        match node.kind() {
+            // Bodies that run elsewhere.
+            "function_definition" | "class_definition" | "lambda" => return,
+            "raise_statement" => out.can_fail = true,
+            "integer" => {
+                let status = self.text(node).parse::<u32>().unwrap_or(0);
+                if (400..600).contains(&status) {
+                    out.can_fail = true;
+                }
+            }
+            "identifier" if is_error_status_name(self.text(node)) => out.can_fail = true,
+            "try_statement" => {
+                let mut cursor = node.walk();
+                let children: Vec<Node> = node.named_children(&mut cursor).collect();
+                let catches = children.iter().any(|c| c.kind() == "except_clause");
+                for child in children {
+                    let inner = if child.kind() == "block" {
+                        guarded || catches
+                    } else {
+                        guarded
+                    };
+                    self.summarize(child, depth + 1, inner, ctx, out);
+                }
+                return;
+            }
+            "call" => self.summarize_call(node, guarded, ctx, out),
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.named_children(&mut cursor).collect();
+        for child in children {
+            self.summarize(child, depth + 1, guarded, ctx, out);
+        }
+    }
+
+    fn summarize_call(&self, call: Node<'_>, guarded: bool, ctx: &Ctx, out: &mut HandlerFact) {
+        let Some(function) = call.child_by_field_id(F.function) else {
+            return;
+        };
+        let name = match function.kind() {
+            "identifier" => self.text(function),
+            "attribute" => function
+                .child_by_field_id(F.attribute)
+                .map_or("", |a| self.text(a)),
+            _ => "",
+        };
+        let callee = self.qualname_raw(function).or_else(|| {
+            let object = function.child_by_field_id(F.object)?;
+            let obj = self.object_of(object, ctx)?;
+            Some(format!("{}.{name}", obj.ty))
+        });
+        let services = &self.catalog.services;
+        let catalogued = callee.as_deref().is_some_and(|c| {
+            self.catalog.is_external(Lang::Python, c)
+                || services.dependency(Lang::Python, c).is_some()
+        });
+        if catalogued || services.is_probe_name(name) {
+            out.probes
+                .push(callee.unwrap_or_else(|| self.text(function).to_string()));
+            if !guarded {
+                // Its exception escapes: the framework answers 500.
+                out.can_fail = true;
+            }
+        } else if !services.is_response_call(name) {
+            out.other_work = true;
+        }
+    }
+}
