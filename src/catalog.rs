@@ -9,6 +9,8 @@ use serde::Deserialize;
 use crate::facts::Lang;
 use crate::versions::{Pins, Version, VersionReq};
 
+mod retries;
+pub use retries::*;
 /// The catalog files shipped in the binary.
 pub const BUILTIN: &[(&str, &str)] = &[
     (
@@ -18,6 +20,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "rules/catalog/rust-timeouts.toml",
         include_str!("../rules/catalog/rust-timeouts.toml"),
+    ),
+    (
+        "rules/catalog/retries.toml",
+        include_str!("../rules/catalog/retries.toml"),
     ),
 ];
 
@@ -234,6 +240,18 @@ pub struct CatalogFile {
     pub timeout_objects: Vec<TimeoutObjectSpec>,
     #[serde(default)]
     pub deadlines: Vec<DeadlineSpec>,
+    #[serde(default)]
+    pub retry_libraries: Vec<RetryLibrarySpec>,
+    #[serde(default)]
+    pub retry_policies: Vec<RetryPolicySpec>,
+    #[serde(default)]
+    pub retry_strategies: Vec<RetryStrategySpec>,
+    #[serde(default)]
+    pub retry_errors: Vec<RetryErrorSpec>,
+    #[serde(default)]
+    pub retry_clients: Vec<RetryClientSpec>,
+    #[serde(default)]
+    pub sleeps: Vec<SleepSpec>,
 }
 
 /// The merged catalog, indexed by qualified name.
@@ -247,6 +265,7 @@ pub struct Catalog {
     constructor_globs: Vec<(Lang, String, String)>,
     timeout_objects: HashMap<(Lang, String), TimeoutObjectSpec>,
     deadlines: HashMap<(Lang, String), DeadlineSpec>,
+    pub retries: RetryCatalog,
     /// A stable digest of everything loaded, for the facts cache key.
     pub digest: u64,
 }
@@ -295,6 +314,14 @@ impl Catalog {
                 self.deadlines.insert((d.lang, name), d.clone());
             }
         }
+        self.retries.add(
+            file.retry_libraries,
+            file.retry_policies,
+            file.retry_strategies,
+            file.retry_errors,
+            file.retry_clients,
+            file.sleeps,
+        );
     }
 
     /// The spec of a call: an exact entry, or `<type>.*` for any method of a catalogued type.
