@@ -27,6 +27,9 @@ const METRIC_METHODS: [&str; 9] = [
     "inc_by",
 ];
 
+/// Methods that only counters have: `RETRIES.inc()`, `statsd.incr(..)`.
+const COUNTING_METHODS: [&str; 4] = ["inc", "increment", "incr", "inc_by"];
+
 /// A Python call, given its function as written (`logger.warning`, `self._log.info`,
 /// `RETRIES.labels(x).inc`, `print`) and its qualified name when imported (`logging.warning`).
 pub fn python_call(function_text: &str, qualname: Option<&str>) -> bool {
@@ -47,6 +50,7 @@ pub fn python_call(function_text: &str, qualname: Option<&str>) -> bool {
     };
     let object = object.to_ascii_lowercase();
     (LOG_METHODS.contains(&method) && object.contains("log"))
+        || COUNTING_METHODS.contains(&method)
         || (METRIC_METHODS.contains(&method)
             && [
                 "metric",

@@ -225,12 +225,31 @@ impl Extractor<'_, '_> {
 
     /// A constructor call of a client that retries by itself, unless its retries are off.
     fn retrying_client(&self, call: Node<'_>) -> Option<String> {
-        if call.kind() != "call" {
+        self.retrying_client_at(call, 0)
+    }
+
+    fn retrying_client_at(&self, call: Node<'_>, depth: usize) -> Option<String> {
+        if call.kind() != "call" || depth > 4 {
             return None;
         }
         let name = self.qualname_raw(call.child_by_field_id(F.function)?)?;
-        let spec = self.catalog.retries.client(Lang::Python, &name)?;
         let args = call.child_by_field_id(F.arguments);
+        let Some(spec) = self.catalog.retries.client(Lang::Python, &name) else {
+            // `httpx.Client(transport=httpx.HTTPTransport(retries=3))`: a retrying part.
+            let args = args?;
+            let mut cursor = args.walk();
+            let parts: Vec<Node> = args
+                .named_children(&mut cursor)
+                .filter_map(|a| match a.kind() {
+                    "keyword_argument" => a.child_by_field_id(F.value),
+                    _ => Some(a),
+                })
+                .filter(|v| v.kind() == "call")
+                .collect();
+            return parts
+                .into_iter()
+                .find_map(|p| self.retrying_client_at(p, depth + 1));
+        };
         if let Some(off) = &spec.off {
             let value = args.and_then(|a| keyword(self, a, off));
             if value
@@ -1218,7 +1237,10 @@ fn except_clauses<'t>(stmt: Node<'t>) -> Vec<Node<'t>> {
 
 /// The exception expression of an `except` clause (`None` for a bare `except:`).
 fn handler_types(handler: Node<'_>) -> Option<Node<'_>> {
-    let first = handler.named_child(0)?;
+    let mut cursor = handler.walk();
+    let first = handler
+        .named_children(&mut cursor)
+        .find(|c| c.kind() != "comment")?;
     match first.kind() {
         "block" => None,
         "as_pattern" => first.named_child(0),
