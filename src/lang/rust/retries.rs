@@ -598,8 +598,13 @@ impl Extractor<'_, '_> {
         let assigned = [format!("{name} ="), format!("{name} *=")]
             .iter()
             .any(|p| body_text.contains(&format!(" {p} ")) || body_text.starts_with(p.as_str()));
-        let declared = body_text.contains(&format!("let {name} "))
-            || body_text.contains(&format!("let mut {name} "));
+        // Bound anew in the loop (`let Some(wait) = policy.next_backoff()`): computed each time.
+        let declared = body_text.split("let ").skip(1).any(|rest| {
+            let pattern = rest.split(" = ").next().unwrap_or("");
+            pattern
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|w| w == name)
+        });
         if declared {
             return (RetryDelay::Unknown, shown, span);
         }
