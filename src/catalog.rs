@@ -9,6 +9,8 @@ use serde::Deserialize;
 use crate::facts::Lang;
 use crate::versions::{Pins, Version, VersionReq};
 
+mod retries;
+pub use retries::*;
 /// The catalog files shipped in the binary.
 pub const BUILTIN: &[(&str, &str)] = &[
     (
@@ -22,6 +24,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "rules/catalog/services.toml",
         include_str!("../rules/catalog/services.toml"),
+    ),
+    (
+        "rules/catalog/retries.toml",
+        include_str!("../rules/catalog/retries.toml"),
     ),
 ];
 
@@ -245,6 +251,17 @@ pub struct CatalogFile {
     #[serde(default)]
     pub dependencies: Vec<crate::service::DependencySpec>,
     pub health: Option<crate::service::HealthSpec>,
+    pub retry_libraries: Vec<RetryLibrarySpec>,
+    #[serde(default)]
+    pub retry_policies: Vec<RetryPolicySpec>,
+    #[serde(default)]
+    pub retry_strategies: Vec<RetryStrategySpec>,
+    #[serde(default)]
+    pub retry_errors: Vec<RetryErrorSpec>,
+    #[serde(default)]
+    pub retry_clients: Vec<RetryClientSpec>,
+    #[serde(default)]
+    pub sleeps: Vec<SleepSpec>,
 }
 
 /// The merged catalog, indexed by qualified name.
@@ -260,6 +277,7 @@ pub struct Catalog {
     deadlines: HashMap<(Lang, String), DeadlineSpec>,
     /// Web frameworks, routes and dependencies (`rules/catalog/services.toml`).
     pub services: crate::service::ServiceCatalog,
+    pub retries: RetryCatalog,
     /// A stable digest of everything loaded, for the facts cache key.
     pub digest: u64,
 }
@@ -313,6 +331,14 @@ impl Catalog {
             file.routing,
             file.dependencies,
             file.health,
+        );
+        self.retries.add(
+            file.retry_libraries,
+            file.retry_policies,
+            file.retry_strategies,
+            file.retry_errors,
+            file.retry_clients,
+            file.sleeps,
         );
     }
 

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 
 pub mod service;
 pub use service::ServiceFacts;
+mod retries;
+pub use retries::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -221,6 +223,7 @@ pub struct FileFacts {
     pub lines: u32,
     pub calls: Vec<CallFact>,
     pub clock_reads: Vec<ClockRead>,
+    pub retries: Vec<RetryFact>,
     pub suppressions: Vec<Suppression>,
     pub problems: Vec<ParseProblem>,
     /// Apps, routes, servers and dependencies, for the service model.

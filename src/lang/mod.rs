@@ -1,5 +1,6 @@
 //! Language front ends: each turns one file's text into [`FileFacts`].
 
+pub mod observe;
 pub mod python;
 pub mod rust;
 

@@ -2,6 +2,7 @@
 //! its check from one file under `src/rules/<area>/`.
 
 pub mod health;
+pub mod retries;
 pub mod timeouts;
 
 use std::sync::OnceLock;
@@ -171,6 +172,13 @@ pub const CHECKS: &[&dyn Check] = &[
     &timeouts::deadline_on_wall_clock::DeadlineOnWallClock,
     &timeouts::timeout_unit_mismatch::TimeoutUnitMismatch,
     &timeouts::partial_timeout::PartialTimeout,
+    &retries::retry_on_client_error::RetryOnClientError,
+    &retries::retry_without_backoff::RetryWithoutBackoff,
+    &retries::retry_without_jitter::RetryWithoutJitter,
+    &retries::retry_unbounded::RetryUnbounded,
+    &retries::retry_swallows_cancellation::RetrySwallowsCancellation,
+    &retries::retry_amplification::RetryAmplification,
+    &retries::retry_unobserved::RetryUnobserved,
 ];
 
 /// Every project-level check, in ID order.

@@ -16,6 +16,8 @@ use crate::facts::{
 };
 use crate::source::LineIndex;
 
+mod retries;
+
 /// Beyond this depth the tree is not walked further (the file is reported as too deep).
 const MAX_DEPTH: usize = 1500;
 
@@ -123,6 +125,7 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         too_deep: false,
         in_module_decorator: false,
         snippet_lines: HashSet::new(),
+        retry_state: retries::RetryState::default(),
     };
     x.collect(root, 0, false);
     x.deadline_fns = x
@@ -218,6 +221,7 @@ struct Extractor<'a, 'f> {
     /// Inside a decorated definition at module level (pass 1).
     in_module_decorator: bool,
     snippet_lines: HashSet<u32>,
+    retry_state: retries::RetryState,
 }
 
 impl<'a, 'f> Extractor<'a, 'f> {
@@ -675,6 +679,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             self.too_deep = true;
             return;
         }
+        self.retry_node(node, ctx);
         match node.kind() {
             "ERROR" => return,
             "function_definition" => return self.emit_function(node, depth, ctx),

@@ -19,6 +19,8 @@ use crate::facts::{
 };
 use crate::source::LineIndex;
 
+mod retries;
+
 /// syn recurses while parsing; deeper files are reported instead of parsed.
 pub const MAX_NESTING: usize = 256;
 
@@ -65,6 +67,7 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         fn_scope: 0,
         facts: &mut facts,
         snippet_lines: HashSet::new(),
+        retry_state: retries::RetryState::default(),
     };
     x.wrapper_fns = x.resolve_wrapper_fns();
     x.deadline_fns = x.resolve_deadline_fns();
@@ -566,6 +569,7 @@ struct Extractor<'a, 'f> {
     fn_scope: usize,
     facts: &'f mut FileFacts,
     snippet_lines: HashSet<u32>,
+    retry_state: retries::RetryState,
 }
 
 const SYSTEM_TIME: &str = "std::time::SystemTime";
@@ -1574,7 +1578,9 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
     fn visit_local(&mut self, l: &'ast syn::Local) {
         if let Some(init) = &l.init {
             let first_fact = self.facts.calls.len();
+            let first_retry = self.facts.retries.len();
             self.visit_expr(&init.expr);
+            self.retry_bind(&l.pat, &init.expr, first_retry);
             if let Some((_, diverge)) = &init.diverge {
                 self.visit_expr(diverge);
             }
@@ -1600,6 +1606,7 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
     }
 
     fn visit_expr(&mut self, e: &'ast Expr) {
+        self.retry_expr(e);
         match e {
             Expr::MethodCall(_) => self.chain(e),
             Expr::Call(c) => {
