@@ -251,6 +251,7 @@ pub struct CatalogFile {
     #[serde(default)]
     pub dependencies: Vec<crate::service::DependencySpec>,
     pub health: Option<crate::service::HealthSpec>,
+    #[serde(default)]
     pub retry_libraries: Vec<RetryLibrarySpec>,
     #[serde(default)]
     pub retry_policies: Vec<RetryPolicySpec>,
