@@ -9,6 +9,9 @@ use serde::Deserialize;
 use crate::facts::Lang;
 use crate::versions::{Pins, Version, VersionReq};
 
+mod breakers;
+pub use breakers::BreakerSpec;
+
 /// The catalog files shipped in the binary.
 pub const BUILTIN: &[(&str, &str)] = &[
     (
@@ -18,6 +21,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "rules/catalog/rust-timeouts.toml",
         include_str!("../rules/catalog/rust-timeouts.toml"),
+    ),
+    (
+        "rules/catalog/breakers.toml",
+        include_str!("../rules/catalog/breakers.toml"),
     ),
 ];
 
@@ -234,6 +241,8 @@ pub struct CatalogFile {
     pub timeout_objects: Vec<TimeoutObjectSpec>,
     #[serde(default)]
     pub deadlines: Vec<DeadlineSpec>,
+    #[serde(default)]
+    pub breakers: Vec<BreakerSpec>,
 }
 
 /// The merged catalog, indexed by qualified name.
@@ -247,6 +256,8 @@ pub struct Catalog {
     constructor_globs: Vec<(Lang, String, String)>,
     timeout_objects: HashMap<(Lang, String), TimeoutObjectSpec>,
     deadlines: HashMap<(Lang, String), DeadlineSpec>,
+    /// Circuit-breaker libraries; later entries for the same library replace earlier ones.
+    breakers: Vec<BreakerSpec>,
     /// A stable digest of everything loaded, for the facts cache key.
     pub digest: u64,
 }
@@ -294,6 +305,11 @@ impl Catalog {
             for name in d.call.to_vec() {
                 self.deadlines.insert((d.lang, name), d.clone());
             }
+        }
+        for b in file.breakers {
+            self.breakers
+                .retain(|old| old.lang != b.lang || old.library != b.library);
+            self.breakers.push(b);
         }
     }
 

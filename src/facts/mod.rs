@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod breakers;
+pub use breakers::*;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
@@ -218,6 +221,8 @@ pub struct FileFacts {
     pub lines: u32,
     pub calls: Vec<CallFact>,
     pub clock_reads: Vec<ClockRead>,
+    #[serde(default)]
+    pub breakers: BreakerFacts,
     pub suppressions: Vec<Suppression>,
     pub problems: Vec<ParseProblem>,
     /// The source text of each line that a fact points at, for fingerprints and reports:

@@ -2,6 +2,7 @@
 
 pub mod python;
 pub mod rust;
+pub mod telemetry;
 
 use crate::catalog::Catalog;
 use crate::facts::{FileFacts, Lang};
