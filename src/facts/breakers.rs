@@ -171,7 +171,7 @@ pub fn names_failure_counting(name: &str) -> bool {
     ]
     .iter()
     .any(|w| lower.contains(w));
-    ((lower.contains("fail") || lower.contains("error")) && counts) || lower.contains("threshold")
+    (lower.contains("fail") && counts) || lower.contains("threshold")
 }
 
 #[cfg(test)]
@@ -196,6 +196,7 @@ mod tests {
         assert!(names_failure_counting("fail_max"));
         assert!(names_failure_counting("failure_threshold"));
         assert!(!names_failure_counting("failed"));
+        assert!(!names_failure_counting("error_count"));
         assert!(!names_failure_counting("owner"));
     }
 }

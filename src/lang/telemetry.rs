@@ -123,8 +123,9 @@ pub fn rust_macro(path: &[String]) -> Option<Signal> {
 /// A Rust method call: `receiver` is the receiver's text, `method` the method name.
 pub fn rust_method(receiver: &str, method: &str) -> Option<Signal> {
     let receiver = receiver.to_ascii_lowercase();
-    (METRIC_METHODS.contains(&method) && METRIC_WORDS.iter().any(|w| receiver.contains(w)))
-        .then_some(Signal::Metric)
+    let metric = receiver.contains("metric")
+        || (METRIC_METHODS.contains(&method) && METRIC_WORDS.iter().any(|w| receiver.contains(w)));
+    metric.then_some(Signal::Metric)
 }
 
 #[cfg(test)]

@@ -2,7 +2,6 @@
 //! the configured bounds (default 1 s to 10 min).
 
 use crate::facts::BreakerValueKind;
-use crate::rules::timeouts::human_seconds;
 use crate::rules::{Check, FileCx};
 
 pub struct BreakerMisconfigured;
@@ -28,13 +27,13 @@ impl Check for BreakerMisconfigured {
                 }
                 BreakerValueKind::OpenDuration if value < s.breaker_min_open_seconds => format!(
                     "the breaker stays open for only {} (`{written}`), below {}: it lets traffic back almost at once and keeps hammering the failing dependency",
-                    human_seconds(value),
-                    human_seconds(s.breaker_min_open_seconds)
+                    seconds(value),
+                    seconds(s.breaker_min_open_seconds)
                 ),
                 BreakerValueKind::OpenDuration if value > s.breaker_max_open_seconds => format!(
                     "the breaker stays open for {} (`{written}`), above {}: the dependency stays cut off long after it has recovered",
-                    human_seconds(value),
-                    human_seconds(s.breaker_max_open_seconds)
+                    seconds(value),
+                    seconds(s.breaker_max_open_seconds)
                 ),
                 _ => continue,
             };
@@ -54,6 +53,15 @@ impl Check for BreakerMisconfigured {
         for (in_test, span, message, help) in found {
             cx.report(self.id(), in_test, span, message, Some(help));
         }
+    }
+}
+
+/// A duration as a reader would say it, down to milliseconds: `250 ms`, `30 s`, `1 h`.
+fn seconds(s: f64) -> String {
+    if s > 0.0 && s < 1.0 {
+        format!("{} ms", trim((s * 1000.0).round()))
+    } else {
+        crate::rules::timeouts::human_seconds(s)
     }
 }
 
