@@ -71,6 +71,9 @@ struct Gathered<'t> {
     listener_adds: Vec<(String, String, Node<'t>)>,
     /// Module constants naming a state: `STATE_OPEN = "open"`.
     module_states: HashMap<String, StateName>,
+    /// Names and `self.` attributes passed as an argument or returned somewhere in the file:
+    /// a breaker stored there is handed on, and its receiver may attach listeners.
+    handed_on: HashSet<String>,
 }
 
 impl Extractor<'_, '_> {
@@ -158,6 +161,20 @@ impl Extractor<'_, '_> {
                 function = Some(index);
             }
             "call" => self.gather_call(node, function, g),
+            "argument_list" | "return_statement" => {
+                let mut cursor = node.walk();
+                for arg in node.named_children(&mut cursor) {
+                    let value = match arg.kind() {
+                        "keyword_argument" => arg.child_by_field_id(F.value),
+                        _ => Some(arg),
+                    };
+                    if let Some(v) =
+                        value.filter(|v| matches!(v.kind(), "identifier" | "attribute"))
+                    {
+                        g.handed_on.insert(self.text(v).to_string());
+                    }
+                }
+            }
             "assignment" => self.gather_assignment(node, class, function, g),
             "identifier" => {
                 if let Some(c) = class {
@@ -364,7 +381,9 @@ impl Extractor<'_, '_> {
                 }
             }
             let recorded = spec.hook.then(|| {
-                if forwards_kwargs || lib.handed_on {
+                let stored_and_handed_on =
+                    lib.target.as_ref().is_some_and(|t| g.handed_on.contains(t));
+                if forwards_kwargs || lib.handed_on || stored_and_handed_on {
                     return Recorded::BOTH;
                 }
                 let mut recorded = Recorded::default();
