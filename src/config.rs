@@ -45,6 +45,9 @@ pub struct UserCatalog {
     pub python: Vec<UserCall>,
     #[serde(default)]
     pub rust: Vec<UserCall>,
+    /// In-house circuit breakers, in the schema of `rules/catalog/breakers.toml`.
+    #[serde(default)]
+    pub breakers: Vec<crate::catalog::BreakerSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -413,7 +416,8 @@ pub fn extend_catalog(catalog: &mut Catalog, options: &mut Options, source_text:
         .extend(user.python.into_iter().map(|c| c.into_spec(Lang::Python)));
     file.calls
         .extend(user.rust.into_iter().map(|c| c.into_spec(Lang::Rust)));
-    if !file.calls.is_empty() {
+    file.breakers = user.breakers;
+    if !file.calls.is_empty() || !file.breakers.is_empty() {
         catalog.add(file, source_text);
     }
 }
