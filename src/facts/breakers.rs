@@ -174,6 +174,35 @@ pub fn names_failure_counting(name: &str) -> bool {
     (lower.contains("fail") && counts) || lower.contains("threshold")
 }
 
+/// What a hand-written breaker's setting is, by its name: `failure_threshold`, `fail_max`,
+/// `max_failures` are thresholds (not `success_threshold`); `recovery_timeout`, `reset_timeout`,
+/// `cooldown`, `open_duration_ms` are open durations.
+pub fn setting_kind(name: &str) -> Option<BreakerValueKind> {
+    let lower = name.to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    // Counters and timestamps: `failure_count`, `last_open_time`, `opened_since`.
+    if has(&[
+        "count", "last", "since", "until", "start", "stamp", "seen", "current",
+    ]) {
+        return None;
+    }
+    if lower.contains("fail") && has(&["threshold", "max", "limit"]) {
+        return Some(BreakerValueKind::Threshold);
+    }
+    let opens = has(&["reset", "recovery", "cooldown", "cool_down", "open"]);
+    let span = has(&[
+        "timeout", "duration", "period", "time", "seconds", "secs", "interval", "wait", "after",
+    ]);
+    (lower.contains("cooldown") || lower.contains("cool_down") || (opens && span))
+        .then_some(BreakerValueKind::OpenDuration)
+}
+
+/// The unit a setting's name states for a plain number: seconds unless it says milliseconds.
+pub fn name_says_millis(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with("_ms") || lower.contains("millis")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +217,23 @@ mod tests {
         assert_eq!(StateName::parse("OpenState"), Some(StateName::Open));
         assert_eq!(StateName::parse("opening"), None);
         assert_eq!(StateName::parse("pending"), None);
+    }
+
+    #[test]
+    fn setting_names() {
+        use BreakerValueKind::*;
+        assert_eq!(setting_kind("failure_threshold"), Some(Threshold));
+        assert_eq!(setting_kind("FAIL_MAX"), Some(Threshold));
+        assert_eq!(setting_kind("max_failures"), Some(Threshold));
+        assert_eq!(setting_kind("success_threshold"), None);
+        assert_eq!(setting_kind("recovery_timeout"), Some(OpenDuration));
+        assert_eq!(setting_kind("open_duration_ms"), Some(OpenDuration));
+        assert_eq!(setting_kind("cooldown"), Some(OpenDuration));
+        assert_eq!(setting_kind("request_timeout"), None);
+        assert_eq!(setting_kind("opened_at"), None);
+        assert_eq!(setting_kind("last_open_time"), None);
+        assert_eq!(setting_kind("max_failure_count"), None);
+        assert!(name_says_millis("open_duration_ms"));
     }
 
     #[test]

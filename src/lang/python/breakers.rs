@@ -10,9 +10,9 @@ use tree_sitter::Node;
 use super::{literal, Extractor, F, MAX_DEPTH};
 use crate::catalog::{BreakerSpec, Unit};
 use crate::facts::{
-    names_breaker, names_failure_counting, Arg, BreakerFacts, BreakerSetting, BreakerValue,
-    BreakerValueKind, HandBreaker, Lang, LibraryBreaker, Recorded, Span, StateName, StateSet,
-    Transition, Value,
+    name_says_millis, names_breaker, names_failure_counting, setting_kind, Arg, BreakerFacts,
+    BreakerSetting, BreakerValue, BreakerValueKind, HandBreaker, Lang, LibraryBreaker, Recorded,
+    Span, StateName, StateSet, Transition, Value,
 };
 use crate::lang::telemetry::{self, Signal};
 
@@ -541,6 +541,9 @@ impl Extractor<'_, '_> {
             }
         }
         let mut reported_sets: HashSet<usize> = HashSet::new();
+        // Classes whose literal settings are judged: breakers, and classes named as a
+        // breaker's (a `CircuitBreakerConfig` dataclass).
+        let mut judged: HashSet<usize> = HashSet::new();
         let mut classes: Vec<&usize> = state_attrs.keys().collect();
         classes.sort();
         for &class_index in classes {
@@ -608,6 +611,7 @@ impl Extractor<'_, '_> {
             if transitions.is_empty() {
                 continue;
             }
+            judged.insert(class_index);
             out.hand_written.push(HandBreaker {
                 name: class.name.clone(),
                 span: self.line_span(class.node),
@@ -615,6 +619,11 @@ impl Extractor<'_, '_> {
                 metrics,
                 in_test,
             });
+        }
+        for (i, c) in g.classes.iter().enumerate() {
+            if judged.contains(&i) || (names_breaker(&c.name) && !declares_states(c)) {
+                self.hand_written_settings(c.node, out);
+            }
         }
         // State enums: used by a breaker here, or named as a breaker's.
         for (i, c) in g.classes.iter().enumerate() {
@@ -632,6 +641,113 @@ impl Extractor<'_, '_> {
         }
         out.state_sets.sort_by_key(|s| s.span);
         out.state_sets.dedup_by_key(|s| s.span);
+    }
+
+    /// A hand-written breaker's literal settings: class constants (`FAILURE_THRESHOLD = 1`),
+    /// `__init__` defaults (`recovery_timeout=0.1`) and `self.x = <number>` in `__init__`.
+    /// Zeros are skipped: they are usually counters and timestamps being reset.
+    fn hand_written_settings(&self, class: Node<'_>, out: &mut BreakerFacts) {
+        let Some(body) = class.child_by_field_id(F.body) else {
+            return;
+        };
+        let mut found: Vec<(Node<'_>, Node<'_>)> = Vec::new();
+        let mut cursor = body.walk();
+        for member in body.named_children(&mut cursor) {
+            let member = match member.kind() {
+                "decorated_definition" => match member.child_by_field_id(F.definition) {
+                    Some(d) => d,
+                    None => continue,
+                },
+                _ => member,
+            };
+            match member.kind() {
+                "expression_statement" => {
+                    if let Some(assign) = member.named_child(0).filter(|n| n.kind() == "assignment")
+                    {
+                        if let (Some(l), Some(r)) = (
+                            assign.child_by_field_id(F.left),
+                            assign.child_by_field_id(F.right),
+                        ) {
+                            if l.kind() == "identifier" {
+                                found.push((l, r));
+                            }
+                        }
+                    }
+                }
+                "function_definition"
+                    if member
+                        .child_by_field_id(F.name)
+                        .is_some_and(|n| self.text(n) == "__init__") =>
+                {
+                    if let Some(params) = member.child_by_field_id(F.parameters) {
+                        let mut c = params.walk();
+                        for p in params.named_children(&mut c) {
+                            if matches!(p.kind(), "default_parameter" | "typed_default_parameter") {
+                                if let (Some(n), Some(v)) =
+                                    (p.child_by_field_id(F.name), p.child_by_field_id(F.value))
+                                {
+                                    found.push((n, v));
+                                }
+                            }
+                        }
+                    }
+                    if let Some(block) = member.child_by_field_id(F.body) {
+                        let mut c = block.walk();
+                        for stmt in block.named_children(&mut c) {
+                            let Some(assign) =
+                                stmt.named_child(0).filter(|n| n.kind() == "assignment")
+                            else {
+                                continue;
+                            };
+                            if let (Some(l), Some(r)) = (
+                                assign.child_by_field_id(F.left),
+                                assign.child_by_field_id(F.right),
+                            ) {
+                                let on_self = l.kind() == "attribute"
+                                    && l.child_by_field_id(F.object)
+                                        .is_some_and(|o| self.text(o) == "self");
+                                if let (true, Some(attr)) =
+                                    (on_self, l.child_by_field_id(F.attribute))
+                                {
+                                    found.push((attr, r));
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (name, value) in found {
+            let name_text = self.text(name);
+            let Some(kind) = setting_kind(name_text) else {
+                continue;
+            };
+            let written = format!("{name_text}={}", self.text(value));
+            let number = match literal(self, value, 0) {
+                Some(Value::Number { value }) | Some(Value::ShownSeconds { value }) => value,
+                _ => continue,
+            };
+            if number == 0.0 {
+                continue;
+            }
+            let value = match kind {
+                BreakerValueKind::OpenDuration if name_says_millis(name_text) => number / 1000.0,
+                _ => number,
+            };
+            let span = self.span(name);
+            out.values.push(BreakerValue {
+                library: String::new(),
+                kind,
+                setting: BreakerSetting {
+                    name: name_text.to_string(),
+                    value,
+                    written,
+                    span,
+                },
+                in_test: self.file_is_test,
+            });
+        }
     }
 
     /// The first line of a definition, for findings reported at a class.

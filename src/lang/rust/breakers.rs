@@ -14,9 +14,9 @@ use syn::{Expr, Type};
 use super::{is_test_attr, path_string, Extractor};
 use crate::catalog::BreakerSpec;
 use crate::facts::{
-    names_breaker, names_failure_counting, BreakerFacts, BreakerSetting, BreakerValue,
-    BreakerValueKind, HandBreaker, Lang, LibraryBreaker, Recorded, Span, StateName, StateSet,
-    Transition, Value,
+    name_says_millis, names_breaker, names_failure_counting, setting_kind, BreakerFacts,
+    BreakerSetting, BreakerValue, BreakerValueKind, HandBreaker, Lang, LibraryBreaker, Recorded,
+    Span, StateName, StateSet, Transition, Value,
 };
 use crate::lang::telemetry::{self, Signal};
 
@@ -81,6 +81,9 @@ struct Walk<'x, 'a, 'f> {
     /// Breaker chains by the position of their constructor; the longest chain wins.
     chains: HashMap<(u32, u32), Chain>,
     values: Vec<BreakerValue>,
+    /// Literal settings in struct literals of a type (`Self { failure_threshold: 1, .. }`),
+    /// kept for the types that turn out to be breakers.
+    struct_settings: Vec<(String, BreakerValue)>,
     self_ty: Option<String>,
     current: Option<usize>,
     in_test: bool,
@@ -101,6 +104,7 @@ impl Extractor<'_, '_> {
                 assigns: Vec::new(),
                 chains: HashMap::new(),
                 values: Vec::new(),
+                struct_settings: Vec::new(),
                 self_ty: None,
                 current: None,
                 in_test: self.file_is_test,
@@ -496,6 +500,9 @@ impl Walk<'_, '_, '_> {
         let mut types: Vec<&&str> = places.keys().collect();
         types.sort();
         let mut breaker_enums: HashSet<usize> = HashSet::new();
+        // Types whose literal settings are judged: breakers, and types named as a breaker's
+        // (`CircuitBreakerConfig { failure_threshold: 1, .. }`).
+        let mut judged: HashSet<&str> = HashSet::new();
         for &&ty in &types {
             let declared = self.structs.iter().find(|s| s.name == ty);
             let evidence = names_breaker(ty)
@@ -527,6 +534,7 @@ impl Walk<'_, '_, '_> {
             if transitions.is_empty() {
                 continue;
             }
+            judged.insert(ty);
             let metrics = transitions.iter().any(|t| t.recorded.metrics)
                 || self
                     .functions
@@ -545,6 +553,12 @@ impl Walk<'_, '_, '_> {
                 in_test: in_test || self.x.file_is_test,
             });
         }
+        out.values.extend(
+            self.struct_settings
+                .iter()
+                .filter(|(t, _)| judged.contains(t.as_str()) || names_breaker(t))
+                .map(|(_, v)| v.clone()),
+        );
         // A state enum held by a breaker struct counts too, even where no transition is seen.
         for s in &self.structs {
             if !(names_breaker(&s.name) || s.failure_counting) {
@@ -567,6 +581,12 @@ impl Walk<'_, '_, '_> {
             }
         }
     }
+}
+
+/// A plain number of open duration is in seconds only when the name says so: `reset_secs`.
+fn name_says_seconds(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with("_s") || lower.ends_with("secs") || lower.ends_with("seconds")
 }
 
 /// Whether a field type (compact tokens) holds the named type: `Arc<RwLock<CircuitState>>`.
@@ -668,6 +688,58 @@ impl<'ast> Visit<'ast> for Walk<'_, '_, '_> {
             });
         }
         visit::visit_expr_assign(self, a);
+    }
+
+    fn visit_expr_struct(&mut self, st: &'ast syn::ExprStruct) {
+        let name = st.path.segments.last().map(|s| s.ident.to_string());
+        let ty = match name.as_deref() {
+            Some("Self") => self.self_ty.clone(),
+            other => other.map(str::to_string),
+        };
+        if let Some(ty) = ty {
+            for field in &st.fields {
+                let syn::Member::Named(ident) = &field.member else {
+                    continue;
+                };
+                let field_name = ident.to_string();
+                let Some(kind) = setting_kind(&field_name) else {
+                    continue;
+                };
+                let value = match (kind, self.x.value(&field.expr, 0)) {
+                    (_, Value::Number { value }) if value == 0.0 => continue,
+                    (BreakerValueKind::Threshold, Value::Number { value }) => value,
+                    (BreakerValueKind::OpenDuration, Value::Duration { seconds, .. }) => seconds,
+                    (BreakerValueKind::OpenDuration, Value::Number { value })
+                        if name_says_millis(&field_name) =>
+                    {
+                        value / 1000.0
+                    }
+                    (BreakerValueKind::OpenDuration, Value::Number { value })
+                        if name_says_seconds(&field_name) =>
+                    {
+                        value
+                    }
+                    _ => continue,
+                };
+                let span = self.x.span(ident.span());
+                let setting = BreakerSetting {
+                    name: field_name.clone(),
+                    value,
+                    written: format!("{field_name}: {}", source_text(self.x, &field.expr)),
+                    span,
+                };
+                self.struct_settings.push((
+                    ty.clone(),
+                    BreakerValue {
+                        library: String::new(),
+                        kind,
+                        setting,
+                        in_test: self.in_test,
+                    },
+                ));
+            }
+        }
+        visit::visit_expr_struct(self, st);
     }
 
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
