@@ -37,25 +37,33 @@ fn main() {
         hasher.finish()
     );
 
-    println!("cargo:rerun-if-changed=rules");
-    let mut rule_files: Vec<PathBuf> = std::fs::read_dir("rules")
-        .expect("rules/ exists")
-        .map(|e| e.expect("readable rules/").path())
+    // Rules are keyed by ID (the file stem), catalogs by their path for error messages.
+    write_toml_list("rules", &out_dir.join("rule_files.rs"), |p| {
+        p.file_stem().and_then(|s| s.to_str()).map(str::to_string)
+    });
+    write_toml_list("rules/catalog", &out_dir.join("catalog_files.rs"), |p| {
+        p.to_str().map(str::to_string)
+    });
+}
+
+/// Writes `&[(key, include_str!(file)), ..]` for every `*.toml` directly in `dir`, sorted.
+fn write_toml_list(dir: &str, out: &Path, key: impl Fn(&Path) -> Option<String>) {
+    println!("cargo:rerun-if-changed={dir}");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .map(|e| e.expect("readable folder").path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
-    rule_files.sort();
+    files.sort();
     let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let mut list = String::from("&[\n");
-    for p in &rule_files {
-        let id = p
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .expect("UTF-8 rule file name");
+    for p in &files {
+        let key = key(p).expect("UTF-8 file name");
         list.push_str(&format!(
-            "    ({id:?}, include_str!({:?})),\n",
+            "    ({key:?}, include_str!({:?})),\n",
             Path::new(&manifest).join(p).display().to_string()
         ));
     }
     list.push(']');
-    std::fs::write(out_dir.join("rule_files.rs"), list).expect("OUT_DIR is writable");
+    std::fs::write(out, list).expect("OUT_DIR is writable");
 }

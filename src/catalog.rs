@@ -11,25 +11,11 @@ use crate::versions::{Pins, Version, VersionReq};
 
 mod retries;
 pub use retries::*;
-/// The catalog files shipped in the binary.
-pub const BUILTIN: &[(&str, &str)] = &[
-    (
-        "rules/catalog/python-timeouts.toml",
-        include_str!("../rules/catalog/python-timeouts.toml"),
-    ),
-    (
-        "rules/catalog/rust-timeouts.toml",
-        include_str!("../rules/catalog/rust-timeouts.toml"),
-    ),
-    (
-        "rules/catalog/services.toml",
-        include_str!("../rules/catalog/services.toml"),
-    ),
-    (
-        "rules/catalog/retries.toml",
-        include_str!("../rules/catalog/retries.toml"),
-    ),
-];
+mod breakers;
+pub use breakers::BreakerSpec;
+
+/// The catalog files shipped in the binary: every `rules/catalog/*.toml`, listed by `build.rs`.
+pub const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
@@ -233,36 +219,25 @@ pub struct DeadlineSpec {
     pub position: Option<usize>,
 }
 
+/// One catalog file; every section is optional.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct CatalogFile {
-    #[serde(default)]
     pub calls: Vec<CallSpec>,
-    #[serde(default)]
     pub types: Vec<TypeSpec>,
-    #[serde(default)]
     pub timeout_objects: Vec<TimeoutObjectSpec>,
-    #[serde(default)]
     pub deadlines: Vec<DeadlineSpec>,
-    #[serde(default)]
     pub frameworks: Vec<crate::service::FrameworkSpec>,
-    #[serde(default)]
     pub routing: Vec<crate::service::RoutingSpec>,
-    #[serde(default)]
     pub dependencies: Vec<crate::service::DependencySpec>,
     pub health: Option<crate::service::HealthSpec>,
-    #[serde(default)]
     pub retry_libraries: Vec<RetryLibrarySpec>,
-    #[serde(default)]
     pub retry_policies: Vec<RetryPolicySpec>,
-    #[serde(default)]
     pub retry_strategies: Vec<RetryStrategySpec>,
-    #[serde(default)]
     pub retry_errors: Vec<RetryErrorSpec>,
-    #[serde(default)]
     pub retry_clients: Vec<RetryClientSpec>,
-    #[serde(default)]
     pub sleeps: Vec<SleepSpec>,
+    pub breakers: Vec<BreakerSpec>,
 }
 
 /// The merged catalog, indexed by qualified name.
@@ -279,6 +254,8 @@ pub struct Catalog {
     /// Web frameworks, routes and dependencies (`rules/catalog/services.toml`).
     pub services: crate::service::ServiceCatalog,
     pub retries: RetryCatalog,
+    /// Circuit-breaker libraries; later entries for the same library replace earlier ones.
+    breakers: Vec<BreakerSpec>,
     /// A stable digest of everything loaded, for the facts cache key.
     pub digest: u64,
 }
@@ -341,6 +318,11 @@ impl Catalog {
             file.retry_clients,
             file.sleeps,
         );
+        for b in file.breakers {
+            self.breakers
+                .retain(|old| old.lang != b.lang || old.library != b.library);
+            self.breakers.push(b);
+        }
     }
 
     /// The spec of a call: an exact entry, or `<type>.*` for any method of a catalogued type.

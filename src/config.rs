@@ -25,6 +25,9 @@ pub struct Options {
     pub include_tests: Option<bool>,
     pub fail_on: Option<String>,
     pub max_timeout_seconds: Option<f64>,
+    pub breaker_min_failure_threshold: Option<f64>,
+    pub breaker_min_open_seconds: Option<f64>,
+    pub breaker_max_open_seconds: Option<f64>,
     pub max_file_size: Option<u64>,
     #[serde(default)]
     pub severity: BTreeMap<String, String>,
@@ -42,6 +45,9 @@ pub struct UserCatalog {
     pub python: Vec<UserCall>,
     #[serde(default)]
     pub rust: Vec<UserCall>,
+    /// In-house circuit breakers, in the schema of `rules/catalog/breakers.toml`.
+    #[serde(default)]
+    pub breakers: Vec<crate::catalog::BreakerSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -369,12 +375,21 @@ fn validate(
             ));
         }
     }
-    if let Some(max) = options.max_timeout_seconds {
-        if max.is_nan() || max <= 0.0 {
+    let positive = [
+        ("max-timeout-seconds", options.max_timeout_seconds),
+        (
+            "breaker-min-failure-threshold",
+            options.breaker_min_failure_threshold,
+        ),
+        ("breaker-min-open-seconds", options.breaker_min_open_seconds),
+        ("breaker-max-open-seconds", options.breaker_max_open_seconds),
+    ];
+    for (key, value) in positive {
+        if value.is_some_and(|v| v.is_nan() || v <= 0.0) {
             return Err(error(
-                &["max-timeout-seconds"],
+                &[key],
                 Part::Value,
-                "must be a positive number of seconds".into(),
+                "must be a positive number".into(),
             ));
         }
     }
@@ -401,7 +416,8 @@ pub fn extend_catalog(catalog: &mut Catalog, options: &mut Options, source_text:
         .extend(user.python.into_iter().map(|c| c.into_spec(Lang::Python)));
     file.calls
         .extend(user.rust.into_iter().map(|c| c.into_spec(Lang::Rust)));
-    if !file.calls.is_empty() {
+    file.breakers = user.breakers;
+    if !file.calls.is_empty() || !file.breakers.is_empty() {
         catalog.add(file, source_text);
     }
 }

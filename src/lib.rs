@@ -159,6 +159,9 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
         per_path_ignores: ScanOptions::per_path_ignores_from(&options.per_path_ignores),
         rule_settings: rules::RuleSettings {
             max_timeout_seconds: options.max_timeout_seconds.unwrap_or(300.0),
+            breaker_min_failure_threshold: options.breaker_min_failure_threshold.unwrap_or(2.0),
+            breaker_min_open_seconds: options.breaker_min_open_seconds.unwrap_or(1.0),
+            breaker_max_open_seconds: options.breaker_max_open_seconds.unwrap_or(600.0),
         },
         catalog,
     };

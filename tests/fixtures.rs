@@ -113,6 +113,17 @@ fn options_for(case: &Case) -> ScanOptions {
         if let Some(m) = loaded.options.max_timeout_seconds {
             opts.rule_settings.max_timeout_seconds = m;
         }
+        let o = &loaded.options;
+        let s = &mut opts.rule_settings;
+        s.breaker_min_failure_threshold = o
+            .breaker_min_failure_threshold
+            .unwrap_or(s.breaker_min_failure_threshold);
+        s.breaker_min_open_seconds = o
+            .breaker_min_open_seconds
+            .unwrap_or(s.breaker_min_open_seconds);
+        s.breaker_max_open_seconds = o
+            .breaker_max_open_seconds
+            .unwrap_or(s.breaker_max_open_seconds);
         if let Some(s) = loaded.options.select {
             opts.selection.select = s;
         }

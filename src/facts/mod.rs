@@ -7,6 +7,8 @@ pub mod service;
 pub use service::ServiceFacts;
 mod retries;
 pub use retries::*;
+mod breakers;
+pub use breakers::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -224,6 +226,8 @@ pub struct FileFacts {
     pub calls: Vec<CallFact>,
     pub clock_reads: Vec<ClockRead>,
     pub retries: Vec<RetryFact>,
+    #[serde(default)]
+    pub breakers: BreakerFacts,
     pub suppressions: Vec<Suppression>,
     pub problems: Vec<ParseProblem>,
     /// Apps, routes, servers and dependencies, for the service model.

@@ -3,6 +3,7 @@
 pub mod observe;
 pub mod python;
 pub mod rust;
+pub mod telemetry;
 
 use crate::catalog::Catalog;
 use crate::facts::{FileFacts, Lang};

@@ -3,6 +3,7 @@
 
 pub mod health;
 pub mod retries;
+pub mod breakers;
 pub mod timeouts;
 
 use std::sync::OnceLock;
@@ -67,12 +68,21 @@ pub fn meta(id: &str) -> Option<&'static RuleMeta> {
 pub struct RuleSettings {
     /// RES103: timeouts strictly above this many seconds are too long.
     pub max_timeout_seconds: f64,
+    /// RES303: breaker failure thresholds below this many failures are too low.
+    pub breaker_min_failure_threshold: f64,
+    /// RES303: breakers open for less than this many seconds reopen too soon.
+    pub breaker_min_open_seconds: f64,
+    /// RES303: breakers open for more than this many seconds stay cut off too long.
+    pub breaker_max_open_seconds: f64,
 }
 
 impl Default for RuleSettings {
     fn default() -> Self {
         RuleSettings {
             max_timeout_seconds: 300.0,
+            breaker_min_failure_threshold: 2.0,
+            breaker_min_open_seconds: 1.0,
+            breaker_max_open_seconds: 600.0,
         }
     }
 }
@@ -179,6 +189,10 @@ pub const CHECKS: &[&dyn Check] = &[
     &retries::retry_swallows_cancellation::RetrySwallowsCancellation,
     &retries::retry_amplification::RetryAmplification,
     &retries::retry_unobserved::RetryUnobserved,
+    &breakers::breaker_transition_unlogged::BreakerTransitionUnlogged,
+    &breakers::breaker_unobserved::BreakerUnobserved,
+    &breakers::breaker_misconfigured::BreakerMisconfigured,
+    &breakers::breaker_no_half_open::BreakerNoHalfOpen,
 ];
 
 /// Every project-level check, in ID order.

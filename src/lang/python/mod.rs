@@ -17,6 +17,7 @@ use crate::facts::{
 use crate::source::LineIndex;
 
 mod retries;
+mod breakers;
 
 /// Beyond this depth the tree is not walked further (the file is reported as too deep).
 const MAX_DEPTH: usize = 1500;
@@ -140,6 +141,7 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         }
     }
     x.emit(root, 0, &Ctx::default());
+    x.collect_breakers(root);
     if x.too_deep {
         let problem = ParseProblem {
             message: format!("nested more than {MAX_DEPTH} levels deep: the rest was not read"),

@@ -20,6 +20,7 @@ use crate::facts::{
 use crate::source::LineIndex;
 
 mod retries;
+mod breakers;
 
 /// syn recurses while parsing; deeper files are reported instead of parsed.
 pub const MAX_NESTING: usize = 256;
@@ -73,6 +74,7 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
     x.deadline_fns = x.resolve_deadline_fns();
     x.visit_file(&file);
     x.apply_uses();
+    x.collect_breakers(&file);
     drop(file);
     facts
 }

@@ -1,0 +1,89 @@
+//! Circuit-breaker libraries (`rules/catalog/breakers.toml`): how each is built, where its
+//! failure threshold and open duration are given, and how a listener is attached.
+
+use serde::Deserialize;
+
+use super::{Catalog, Unit};
+use crate::facts::{BreakerValueKind, Lang};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakerSpec {
+    pub lang: Lang,
+    pub library: String,
+    /// Qualified constructors: Python calls or decorators, the first call of a Rust builder chain.
+    #[serde(default)]
+    pub constructors: Vec<String>,
+    /// Keyword arguments (Python) or builder methods (Rust) that give the failure threshold.
+    #[serde(default)]
+    pub threshold: Vec<String>,
+    pub threshold_position: Option<usize>,
+    /// Keyword arguments or builder methods that give how long the breaker stays open.
+    #[serde(default)]
+    pub open_duration: Vec<String>,
+    pub open_duration_position: Option<usize>,
+    /// The unit of a plain number given as an open duration.
+    #[serde(default)]
+    pub unit: Unit,
+    /// Calls, wherever they are made, whose first argument is the failure threshold:
+    /// failsafe's `consecutive_failures(3, backoff)`.
+    #[serde(default)]
+    pub threshold_calls: Vec<String>,
+    /// Calls whose duration arguments are open durations: failsafe's `backoff::constant(d)`.
+    #[serde(default)]
+    pub open_duration_calls: Vec<String>,
+    /// Keyword arguments or builder methods that attach a listener (instrument).
+    #[serde(default)]
+    pub listener_args: Vec<String>,
+    /// Methods that attach a listener to a breaker after it is built: `add_listener`.
+    #[serde(default)]
+    pub listener_methods: Vec<String>,
+    /// The library offers a hook on state changes; without one, RES301/RES302 have no fix to
+    /// offer and say nothing.
+    #[serde(default = "super::yes")]
+    pub hook: bool,
+    /// How to log transitions with this library (RES301's help).
+    #[serde(default)]
+    pub log_fix: String,
+    /// How to export the state as a metric with this library (RES302's help).
+    #[serde(default)]
+    pub metrics_fix: String,
+    /// How to set sane values (RES303's help).
+    #[serde(default)]
+    pub config_fix: String,
+}
+
+impl Catalog {
+    /// The breaker library a constructor call builds.
+    pub fn breaker_constructor(&self, lang: Lang, callee: &str) -> Option<&BreakerSpec> {
+        self.breakers
+            .iter()
+            .find(|b| b.lang == lang && b.constructors.iter().any(|c| c == callee))
+    }
+
+    /// A call anywhere that gives a breaker library a threshold or an open duration.
+    pub fn breaker_value_call(
+        &self,
+        lang: Lang,
+        callee: &str,
+    ) -> Option<(&BreakerSpec, BreakerValueKind)> {
+        self.breakers
+            .iter()
+            .filter(|b| b.lang == lang)
+            .find_map(|b| {
+                if b.threshold_calls.iter().any(|c| c == callee) {
+                    Some((b, BreakerValueKind::Threshold))
+                } else if b.open_duration_calls.iter().any(|c| c == callee) {
+                    Some((b, BreakerValueKind::OpenDuration))
+                } else {
+                    None
+                }
+            })
+    }
+
+    pub fn breaker_library(&self, lang: Lang, library: &str) -> Option<&BreakerSpec> {
+        self.breakers
+            .iter()
+            .find(|b| b.lang == lang && b.library == library)
+    }
+}
