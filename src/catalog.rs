@@ -19,6 +19,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "rules/catalog/rust-timeouts.toml",
         include_str!("../rules/catalog/rust-timeouts.toml"),
     ),
+    (
+        "rules/catalog/bulkheads.toml",
+        include_str!("../rules/catalog/bulkheads.toml"),
+    ),
+    (
+        "rules/catalog/errors.toml",
+        include_str!("../rules/catalog/errors.toml"),
+    ),
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -234,6 +242,9 @@ pub struct CatalogFile {
     pub timeout_objects: Vec<TimeoutObjectSpec>,
     #[serde(default)]
     pub deadlines: Vec<DeadlineSpec>,
+    /// Calls with a role for the partial-failure and bulkhead rules (queue, pool, blocking...).
+    #[serde(default)]
+    pub apis: Vec<crate::api_roles::ApiSpec>,
 }
 
 /// The merged catalog, indexed by qualified name.
@@ -247,6 +258,7 @@ pub struct Catalog {
     constructor_globs: Vec<(Lang, String, String)>,
     timeout_objects: HashMap<(Lang, String), TimeoutObjectSpec>,
     deadlines: HashMap<(Lang, String), DeadlineSpec>,
+    pub(crate) apis: crate::api_roles::ApiIndex,
     /// A stable digest of everything loaded, for the facts cache key.
     pub digest: u64,
 }
@@ -295,6 +307,7 @@ impl Catalog {
                 self.deadlines.insert((d.lang, name), d.clone());
             }
         }
+        self.apis.add(file.apis);
     }
 
     /// The spec of a call: an exact entry, or `<type>.*` for any method of a catalogued type.

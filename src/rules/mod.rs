@@ -1,6 +1,7 @@
 //! The rule registry: each rule's metadata and documentation come from `rules/<ID>.toml`,
 //! its check from one file under `src/rules/<area>/`.
 
+pub mod failure;
 pub mod timeouts;
 
 use std::sync::OnceLock;
@@ -170,6 +171,14 @@ pub const CHECKS: &[&dyn Check] = &[
     &timeouts::deadline_on_wall_clock::DeadlineOnWallClock,
     &timeouts::timeout_unit_mismatch::TimeoutUnitMismatch,
     &timeouts::partial_timeout::PartialTimeout,
+    &failure::fan_out_fails_fast::FanOutFailsFast,
+    &failure::swallowed_error::SwallowedError,
+    &failure::panic_on_external_failure::PanicOnExternalFailure,
+    &failure::unbounded_queue::UnboundedQueue,
+    &failure::unbounded_fan_out::UnboundedFanOut,
+    &failure::unbounded_cache::UnboundedCache,
+    &failure::pool_without_limits::PoolWithoutLimits,
+    &failure::blocking_in_async::BlockingInAsync,
 ];
 
 /// Every project-level check, in ID order.

@@ -2,6 +2,8 @@
 //! to qualified names; objects are followed from their construction to their use within a
 //! function, a class (`self.x`) or the module.
 
+mod failure;
+
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
@@ -121,6 +123,7 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         too_deep: false,
         in_module_decorator: false,
         snippet_lines: HashSet::new(),
+        failure: failure::State::default(),
     };
     x.collect(root, 0, false);
     x.deadline_fns = x
@@ -135,6 +138,7 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         }
     }
     x.emit(root, 0, &Ctx::default());
+    x.failure_finish();
     if x.too_deep {
         let problem = ParseProblem {
             message: format!("nested more than {MAX_DEPTH} levels deep: the rest was not read"),
@@ -216,6 +220,7 @@ struct Extractor<'a, 'f> {
     /// Inside a decorated definition at module level (pass 1).
     in_module_decorator: bool,
     snippet_lines: HashSet<u32>,
+    failure: failure::State,
 }
 
 impl<'a, 'f> Extractor<'a, 'f> {
@@ -673,6 +678,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             self.too_deep = true;
             return;
         }
+        self.failure_node(node, ctx);
         match node.kind() {
             "ERROR" => return,
             "function_definition" => return self.emit_function(node, depth, ctx),
@@ -868,6 +874,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         if self.sets_deadline(node) {
             inner.under_deadline = true;
         }
+        let fan_out = self.failure_call(node, callee.as_deref(), ctx);
         if let Some(callee) = callee {
             let is_fact = self.catalog.is_external(Lang::Python, &callee)
                 || self
@@ -909,6 +916,9 @@ impl<'a, 'f> Extractor<'a, 'f> {
         }
         if let Some(a) = args_node {
             self.emit(a, depth + 1, &inner);
+        }
+        if let Some(started) = fan_out {
+            self.failure_call_done(started);
         }
     }
 
