@@ -127,6 +127,13 @@ impl Catalog {
         self.apis.find((lang, method.to_string()), role, true)
     }
 
+    /// An external call that talks to a peer: a catalogued call that is not a general deadline
+    /// (`tokio::time::timeout`) nor a setter of a timeout (`set_read_timeout`).
+    pub fn is_external_io(&self, lang: Lang, callee: &str) -> bool {
+        self.call(lang, callee)
+            .is_some_and(|spec| spec.network && !spec.what.ends_with("timeout"))
+    }
+
     /// Whether the callee has any of the bulkhead roles that are recorded as call facts.
     pub fn is_bulkhead_call(&self, lang: Lang, callee: &str) -> bool {
         [Role::Queue, Role::Pool, Role::Blocking]
@@ -146,12 +153,18 @@ mod tests {
         assert!(c
             .api(Lang::Python, "requests.Session.get", Role::Blocking)
             .is_some());
-        assert!(c.api(Lang::Python, "asyncio.Queue", Role::Blocking).is_none());
+        assert!(c
+            .api(Lang::Python, "asyncio.Queue", Role::Blocking)
+            .is_none());
         assert!(c
             .api_method(Lang::Python, "create_task", Role::Spawn)
             .is_some());
         assert!(c
-            .api(Lang::Rust, "tokio::sync::mpsc::unbounded_channel", Role::Queue)
+            .api(
+                Lang::Rust,
+                "tokio::sync::mpsc::unbounded_channel",
+                Role::Queue
+            )
             .is_some());
     }
 }

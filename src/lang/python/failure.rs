@@ -8,18 +8,35 @@ use tree_sitter::Node;
 
 use super::{Ctx, Extractor, F};
 use crate::api_roles::Role;
-use crate::facts::{
-    CacheDecorator, CallFact, FanOut, FanOutKind, Lang, Span, Swallowed, Value,
-};
+use crate::facts::{CacheDecorator, CallFact, FanOut, FanOutKind, Lang, Span, Swallowed, Value};
 
 /// Beyond this many levels up, an ancestor walk gives up (and says "not found").
 const MAX_ANCESTORS: usize = 200;
 
 /// Parameter names that carry request data: a cache keyed on them grows with traffic.
 const REQUEST_PARAMS: &[&str] = &[
-    "request", "req", "query", "user", "user_id", "userid", "username", "email", "token",
-    "session", "session_id", "headers", "body", "payload", "url", "path", "ip", "client_ip",
-    "account_id", "tenant_id", "customer_id", "order_id",
+    "request",
+    "req",
+    "query",
+    "user",
+    "user_id",
+    "userid",
+    "username",
+    "email",
+    "token",
+    "session",
+    "session_id",
+    "headers",
+    "body",
+    "payload",
+    "url",
+    "path",
+    "ip",
+    "client_ip",
+    "account_id",
+    "tenant_id",
+    "customer_id",
+    "order_id",
 ];
 
 /// Annotations that carry request data.
@@ -30,6 +47,47 @@ const REQUEST_TYPES: &[&str] = &[
     "django.http.HttpRequest",
     "aiohttp.web.Request",
 ];
+
+/// Calls whose failure during cleanup has nothing left to act on.
+const CLEANUP_CALLS: &[&str] = &[
+    "close",
+    "aclose",
+    "shutdown",
+    "terminate",
+    "kill",
+    "cancel",
+    "unlink",
+    "remove",
+    "rmdir",
+    "rmtree",
+    "disconnect",
+    "release",
+    "stop",
+    "join",
+    "flush",
+    "unregister",
+    "wait",
+    "cleanup",
+];
+
+/// `plugin.load()`, `service.stop()`: a zero-argument method on an object the process owns,
+/// the shape of starting or stopping components rather than per-request work.
+fn is_lifecycle_call(node: Node<'_>) -> bool {
+    let call = if node.kind() == "await" {
+        node.named_child(0)
+    } else {
+        Some(node)
+    };
+    call.filter(|c| c.kind() == "call").is_some_and(|c| {
+        let method = c
+            .child_by_field_id(F.function)
+            .is_some_and(|f| f.kind() == "attribute");
+        let no_args = c
+            .child_by_field_id(F.arguments)
+            .is_some_and(|a| a.named_child_count() == 0);
+        method && no_args
+    })
+}
 
 /// What pass 2 gathers for the fan-out facts, resolved once the whole file is read.
 #[derive(Default)]
@@ -70,7 +128,10 @@ impl Extractor<'_, '_> {
                 // `async with sem:`, `async with self._limiter:`.
                 let text = self.text(node);
                 let header = text.split(':').next().unwrap_or("").to_ascii_lowercase();
-                if ["sem", "limit", "throttl"].iter().any(|w| header.contains(w)) {
+                if ["sem", "limit", "throttl"]
+                    .iter()
+                    .any(|w| header.contains(w))
+                {
                     let line = self.span(node).line;
                     self.failure.limiter_lines.push(line);
                 }
@@ -87,8 +148,8 @@ impl Extractor<'_, '_> {
             "identifier" => Some(self.text(function).to_string()),
             "attribute" => {
                 let object = function.child_by_field_id(F.object)?;
-                let is_self = object.kind() == "identifier"
-                    && matches!(self.text(object), "self" | "cls");
+                let is_self =
+                    object.kind() == "identifier" && matches!(self.text(object), "self" | "cls");
                 is_self.then(|| {
                     function
                         .child_by_field_id(F.attribute)
@@ -114,7 +175,11 @@ impl Extractor<'_, '_> {
             .map(|m| self.text(m));
         let in_test = ctx.in_test || self.file_is_test;
         if let Some(callee) = callee {
-            if self.catalog.api(Lang::Python, callee, Role::Limiter).is_some() {
+            if self
+                .catalog
+                .api(Lang::Python, callee, Role::Limiter)
+                .is_some()
+            {
                 let line = self.span(node).line;
                 self.failure.limiter_lines.push(line);
             }
@@ -144,9 +209,20 @@ impl Extractor<'_, '_> {
                 }
             });
             let fails_fast = spec.fails_fast || keeps_errors == Some(false);
-            (FanOutKind::Join, fails_fast, args.is_some_and(|a| self.splats_items(a)))
+            (
+                FanOutKind::Join,
+                fails_fast,
+                args.is_some_and(|a| self.splats_items(a)),
+            )
         } else if spawn.is_some() {
-            (FanOutKind::Spawn, false, self.in_item_loop(node))
+            let starts_owned = args
+                .and_then(|a| a.named_child(0))
+                .is_some_and(is_lifecycle_call);
+            (
+                FanOutKind::Spawn,
+                false,
+                !starts_owned && self.in_item_loop(node),
+            )
         } else {
             return None;
         };
@@ -177,7 +253,7 @@ impl Extractor<'_, '_> {
     pub(super) fn failure_call_done(&mut self, (fan_out, first_fact): (usize, usize)) {
         let external = self.facts.calls[first_fact..]
             .iter()
-            .find(|c| self.catalog.is_external(Lang::Python, &c.callee))
+            .find(|c| self.catalog.is_external_io(Lang::Python, &c.callee))
             .map(|c| c.callee.clone());
         if let Some(f) = self.facts.failure.fan_outs.get_mut(fan_out) {
             f.external = external;
@@ -244,6 +320,9 @@ impl Extractor<'_, '_> {
             match inner.kind() {
                 "generator_expression" | "list_comprehension" | "set_comprehension" => {
                     self.comprehension_over_items(inner)
+                        && !inner
+                            .child_by_field_id(F.body)
+                            .is_some_and(is_lifecycle_call)
                 }
                 "call" => inner
                     .child_by_field_id(F.function)
@@ -293,7 +372,9 @@ impl Extractor<'_, '_> {
                             .is_some_and(|it| self.iterates_items(it));
                     }
                 }
-                "list_comprehension" | "generator_expression" | "set_comprehension"
+                "list_comprehension"
+                | "generator_expression"
+                | "set_comprehension"
                 | "dictionary_comprehension" => return self.comprehension_over_items(n),
                 _ => {}
             }
@@ -328,7 +409,12 @@ impl Extractor<'_, '_> {
     }
 
     /// `except: pass`, `except Exception: continue`: a broad handler that does nothing.
+    /// Best-effort cleanup is left alone: a lone `close()`-like call in the `try`, a handler
+    /// already on an error or `finally` path, or a `__del__`.
     fn swallowed_exception(&mut self, clause: Node<'_>, ctx: &Ctx) {
+        if self.is_best_effort_cleanup(clause) {
+            return;
+        }
         let mut cursor = clause.walk();
         let children: Vec<Node> = clause.named_children(&mut cursor).collect();
         let Some(body) = children.iter().find(|c| c.kind() == "block") else {
@@ -394,6 +480,54 @@ impl Extractor<'_, '_> {
         });
     }
 
+    fn is_best_effort_cleanup(&self, clause: Node<'_>) -> bool {
+        let Some(try_stmt) = clause.parent().filter(|p| p.kind() == "try_statement") else {
+            return false;
+        };
+        let body = try_stmt.child_by_field_id(F.body);
+        let statements: Vec<Node> = body
+            .map(|b| {
+                let mut cursor = b.walk();
+                b.named_children(&mut cursor)
+                    .filter(|s| s.kind() != "comment")
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let [only] = statements.as_slice() {
+            let call = match only.named_child(0) {
+                Some(n) if n.kind() == "await" => n.named_child(0),
+                other => other,
+            };
+            let name = call
+                .filter(|c| only.kind() == "expression_statement" && c.kind() == "call")
+                .and_then(|c| c.child_by_field_id(F.function))
+                .map(|f| match f.kind() {
+                    "attribute" => f
+                        .child_by_field_id(F.attribute)
+                        .map_or("", |a| self.text(a)),
+                    _ => self.text(f),
+                });
+            if name.is_some_and(|n| CLEANUP_CALLS.contains(&n.rsplit('.').next().unwrap_or(n))) {
+                return true;
+            }
+        }
+        let mut cur = try_stmt.parent();
+        for _ in 0..MAX_ANCESTORS {
+            let Some(n) = cur else { return false };
+            match n.kind() {
+                "finally_clause" | "except_clause" => return true,
+                "function_definition" => {
+                    return n
+                        .child_by_field_id(F.name)
+                        .is_some_and(|name| self.text(name) == "__del__")
+                }
+                "class_definition" | "lambda" => return false,
+                _ => cur = n.parent(),
+            }
+        }
+        false
+    }
+
     /// `Exception`, `BaseException`, or a tuple holding one.
     fn is_broad(&self, node: Node<'_>) -> bool {
         match node.kind() {
@@ -447,9 +581,8 @@ impl Extractor<'_, '_> {
                     .iter()
                     .find(|a| a.name.as_ref().is_some_and(|n| bounds.contains(n)))
                     .or_else(|| {
-                        spec.position.and_then(|p| {
-                            parsed.iter().filter(|a| a.name.is_none()).nth(p)
-                        })
+                        spec.position
+                            .and_then(|p| parsed.iter().filter(|a| a.name.is_none()).nth(p))
                     });
                 // `@lru_cache(user_function)` is the bare form called by hand: bounded.
                 given.is_some_and(|a| a.value == Value::None)
@@ -535,7 +668,7 @@ impl Extractor<'_, '_> {
         // Function name → an external call it makes, directly or through another one.
         let mut reaches: HashMap<&str, String> = HashMap::new();
         for call in &self.facts.calls {
-            if !self.catalog.is_external(Lang::Python, &call.callee) {
+            if !self.catalog.is_external_io(Lang::Python, &call.callee) {
                 continue;
             }
             for f in enclosing(call.span.line) {

@@ -101,8 +101,17 @@ impl Extractor<'_, '_> {
 
     fn in_item_loop(&self, span: Span) -> bool {
         let base = self.failure.open.last().map_or(0, |(_, l)| *l);
-        let in_loop = self.failure.loops.get(base..).is_some_and(|l| l.iter().any(|p| *p));
-        in_loop || self.failure.item_closures.iter().any(|c| contains(*c, span))
+        let in_loop = self
+            .failure
+            .loops
+            .get(base..)
+            .is_some_and(|l| l.iter().any(|p| *p));
+        in_loop
+            || self
+                .failure
+                .item_closures
+                .iter()
+                .any(|c| contains(*c, span))
     }
 
     /// A call with its callee resolved, before its arguments are visited: records queues,
@@ -113,7 +122,11 @@ impl Extractor<'_, '_> {
         callee: &str,
         methods: &[&syn::ExprMethodCall],
     ) -> Option<(usize, usize)> {
-        if self.catalog.api(Lang::Rust, callee, Role::Limiter).is_some() {
+        if self
+            .catalog
+            .api(Lang::Rust, callee, Role::Limiter)
+            .is_some()
+        {
             self.mark_limited();
         }
         let span = self.span(c.func.span());
@@ -144,12 +157,46 @@ impl Extractor<'_, '_> {
             };
             self.facts.failure.calls.push(fact);
         }
+        // `Command::new("git").output()`: a blocking method of the type the chain builds.
+        if let Some((ty, _)) = callee.rsplit_once("::") {
+            for m in methods {
+                let method_callee = format!("{ty}::{}", m.method);
+                if self
+                    .catalog
+                    .api(Lang::Rust, &method_callee, Role::Blocking)
+                    .is_some()
+                {
+                    let at = self.span(m.method.span());
+                    self.remember_line(at.line);
+                    let fact = CallFact {
+                        callee: method_callee,
+                        span: at,
+                        args: self.args(&m.args),
+                        forwards_kwargs: false,
+                        forwards_args: false,
+                        chain: Vec::new(),
+                        receiver: None,
+                        under_deadline: self.ctx.under_deadline,
+                        in_test: self.in_test(),
+                        in_async: self.ctx.in_async && !self.in_main(),
+                    };
+                    self.facts.failure.calls.push(fact);
+                }
+            }
+        }
         let first = c.args.first();
         if let Some(spec) = self.catalog.api(Lang::Rust, callee, Role::Join) {
             let fails_fast = spec.fails_fast;
             let per_item = first.is_some_and(maps_items);
             let work: Vec<&Expr> = c.args.iter().collect();
-            return Some(self.start_fan_out(FanOutKind::Join, callee, span, fails_fast, per_item, &work));
+            return Some(self.start_fan_out(
+                FanOutKind::Join,
+                callee,
+                span,
+                fails_fast,
+                per_item,
+                &work,
+            ));
         }
         if self.catalog.api(Lang::Rust, callee, Role::Spawn).is_some() {
             if self.failure.awaited_calls.contains(&(span.line, span.col)) {
@@ -157,7 +204,14 @@ impl Extractor<'_, '_> {
             }
             let per_item = self.in_item_loop(span);
             let work: Vec<&Expr> = c.args.iter().collect();
-            return Some(self.start_fan_out(FanOutKind::Spawn, callee, span, false, per_item, &work));
+            return Some(self.start_fan_out(
+                FanOutKind::Spawn,
+                callee,
+                span,
+                false,
+                per_item,
+                &work,
+            ));
         }
         None
     }
@@ -197,6 +251,17 @@ impl Extractor<'_, '_> {
         for e in work {
             names.visit_expr(e);
         }
+        // A task that loops (a listener, a worker) per configured item is a worker pool; a
+        // zero-argument method on each item (`service.run()`) starts what the process owns.
+        let lifecycle = work.first().is_some_and(|w| {
+            matches!(peel_paren(w), Expr::MethodCall(m) if m.args.is_empty()
+                && matches!(&*m.receiver, Expr::Path(_)))
+        });
+        if kind == FanOutKind::Spawn && (names.loops || lifecycle) {
+            if let Some(f) = self.facts.failure.fan_outs.last_mut() {
+                f.per_item = false;
+            }
+        }
         let function = self.failure.open.last().map(|(i, _)| *i);
         self.failure.fan_out_meta.push((function, names.names));
         (
@@ -209,7 +274,7 @@ impl Extractor<'_, '_> {
     pub(super) fn failure_call_done(&mut self, (fan_out, first_fact): (usize, usize)) {
         let external = self.facts.calls[first_fact..]
             .iter()
-            .find(|c| self.catalog.is_external(Lang::Rust, &c.callee))
+            .find(|c| self.catalog.is_external_io(Lang::Rust, &c.callee))
             .map(|c| c.callee.clone());
         if let Some(f) = self.facts.failure.fan_outs.get_mut(fan_out) {
             f.external = external;
@@ -240,11 +305,17 @@ impl Extractor<'_, '_> {
         for link in &links {
             let Link::Method(m) = link else { continue };
             let method = m.method.to_string();
-            if self.catalog.api_method(Lang::Rust, &method, Role::Limiter).is_some() {
+            if self
+                .catalog
+                .api_method(Lang::Rust, &method, Role::Limiter)
+                .is_some()
+            {
                 self.mark_limited();
             }
-            if matches!(method.as_str(), "map" | "for_each" | "filter_map" | "flat_map")
-                && iterates_items(&m.receiver)
+            if matches!(
+                method.as_str(),
+                "map" | "for_each" | "filter_map" | "flat_map"
+            ) && iterates_items(&m.receiver)
             {
                 for arg in &m.args {
                     if let Expr::Closure(closure) = arg {
@@ -301,8 +372,11 @@ impl Extractor<'_, '_> {
 
     /// An I/O result worth keeping: an awaited external call, or a catalogued synchronous one.
     fn is_io(&self, callee: &str, awaited: bool) -> bool {
-        (awaited && self.catalog.is_external(Lang::Rust, callee))
-            || self.catalog.api(Lang::Rust, callee, Role::IoResult).is_some()
+        (awaited && self.catalog.is_external_io(Lang::Rust, callee))
+            || self
+                .catalog
+                .api(Lang::Rust, callee, Role::IoResult)
+                .is_some()
     }
 
     /// `let _ = <I/O>;` and `<I/O>.ok();`: a dropped I/O result (RES402).
@@ -371,7 +445,7 @@ impl Extractor<'_, '_> {
                 .get(f.facts.0..f.facts.1)
                 .unwrap_or_default()
                 .iter()
-                .find(|c| self.catalog.is_external(Lang::Rust, &c.callee));
+                .find(|c| self.catalog.is_external_io(Lang::Rust, &c.callee));
             if let Some(call) = external {
                 reaches
                     .entry(f.name.as_str())
@@ -498,14 +572,27 @@ impl<'ast> Visit<'ast> for MethodFinder<'_> {
 #[derive(Default)]
 struct CallNames {
     names: Vec<String>,
+    /// The work contains a loop: a long-running task.
+    loops: bool,
 }
 
 impl<'ast> Visit<'ast> for CallNames {
+    fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
+        self.loops = true;
+        visit::visit_expr_loop(self, l);
+    }
+    fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
+        self.loops = true;
+        visit::visit_expr_while(self, w);
+    }
+    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        self.loops = true;
+        visit::visit_expr_for_loop(self, f);
+    }
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
         if let Expr::Path(p) = &*c.func {
             let segments = &p.path.segments;
-            let local = segments.len() == 1
-                || (segments.len() == 2 && segments[0].ident == "Self");
+            let local = segments.len() == 1 || (segments.len() == 2 && segments[0].ident == "Self");
             if let (true, Some(last)) = (local, segments.last()) {
                 self.names.push(last.ident.to_string());
             }

@@ -14,7 +14,9 @@ impl Check for FanOutFailsFast {
     fn check(&self, cx: &mut FileCx<'_>) {
         let mut found = Vec::new();
         for f in &cx.facts.failure.fan_outs {
-            let Some(external) = &f.external else { continue };
+            let Some(external) = &f.external else {
+                continue;
+            };
             if f.kind != FanOutKind::Join || !f.fails_fast {
                 continue;
             }

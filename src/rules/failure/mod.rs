@@ -30,7 +30,11 @@ fn calls_with_role<'a>(
 
 /// The value given for a bound: a keyword or builder method named in `names`, else the
 /// positional argument at `position`.
-fn bound_value<'a>(call: &'a CallFact, names: &[String], position: Option<usize>) -> Option<&'a Value> {
+fn bound_value<'a>(
+    call: &'a CallFact,
+    names: &[String],
+    position: Option<usize>,
+) -> Option<&'a Value> {
     names
         .iter()
         .find_map(|n| call.param(n).map(|p| p.value))

@@ -20,14 +20,22 @@ impl Check for PoolWithoutLimits {
             for name in &spec.negative_unbounded {
                 if let Some(p) = call.param(name) {
                     if matches!(p.value, Value::Number { value } if *value < 0.0) {
-                        problems.push((call.span, format!("`{name}` is negative: the pool opens connections without limit")));
+                        problems.push((
+                            call.span,
+                            format!(
+                                "`{name}` is negative: the pool opens connections without limit"
+                            ),
+                        ));
                     }
                 }
             }
             for name in &spec.none_unbounded {
                 if let Some(p) = call.param(name) {
                     if *p.value == Value::None {
-                        problems.push((call.span, format!("`{name}=None`: a request waits forever for a free connection")));
+                        problems.push((
+                            call.span,
+                            format!("`{name}=None`: a request waits forever for a free connection"),
+                        ));
                     }
                 }
             }

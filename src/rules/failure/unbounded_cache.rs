@@ -32,7 +32,12 @@ impl Check for UnboundedCache {
             } else {
                 continue;
             };
-            let message = format!("`@{}` has no size limit: {why}", c.decorator);
+            let shown = if sizeless {
+                c.decorator.clone()
+            } else {
+                format!("{}(maxsize=None)", c.decorator)
+            };
+            let message = format!("`@{shown}` has no size limit: {why}");
             let help = "use `@functools.lru_cache(maxsize=1024)` on a module-level function, or a TTL cache (`cachetools.TTLCache(maxsize=1024, ttl=300)`)".to_string();
             found.push((c.in_test, c.span, message, help));
         }
