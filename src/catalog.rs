@@ -238,6 +238,8 @@ pub struct CatalogFile {
     pub retry_clients: Vec<RetryClientSpec>,
     pub sleeps: Vec<SleepSpec>,
     pub breakers: Vec<BreakerSpec>,
+    /// Calls with a role for the partial-failure and bulkhead rules (queue, pool, blocking...).
+    pub apis: Vec<crate::api_roles::ApiSpec>,
 }
 
 /// The merged catalog, indexed by qualified name.
@@ -256,6 +258,7 @@ pub struct Catalog {
     pub retries: RetryCatalog,
     /// Circuit-breaker libraries; later entries for the same library replace earlier ones.
     breakers: Vec<BreakerSpec>,
+    pub(crate) apis: crate::api_roles::ApiIndex,
     /// A stable digest of everything loaded, for the facts cache key.
     pub digest: u64,
 }
@@ -323,6 +326,7 @@ impl Catalog {
                 .retain(|old| old.lang != b.lang || old.library != b.library);
             self.breakers.push(b);
         }
+        self.apis.add(file.apis);
     }
 
     /// The spec of a call: an exact entry, or `<type>.*` for any method of a catalogued type.

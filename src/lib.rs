@@ -3,6 +3,7 @@
 //! Front ends (`lang`) turn each file into facts; rules (`rules`) read facts; the engine runs
 //! them in parallel and the reports (`report`) render the findings.
 
+pub mod api_roles;
 pub mod cache;
 pub mod catalog;
 pub mod cli;

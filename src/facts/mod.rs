@@ -1,6 +1,10 @@
 //! The language-neutral facts that front ends extract from one file and rules read.
 //! Facts are plain data (serde) so that they can be cached by content hash.
 
+pub mod failure;
+
+pub use failure::{CacheDecorator, FailureFacts, FanOut, FanOutKind, PanicOnIo, Swallowed};
+
 use serde::{Deserialize, Serialize};
 
 pub mod service;
@@ -232,6 +236,8 @@ pub struct FileFacts {
     pub problems: Vec<ParseProblem>,
     /// Apps, routes, servers and dependencies, for the service model.
     pub service: ServiceFacts,
+    /// Fan-outs, swallowed errors, queues, pools, caches and blocking calls (RES4xx, RES7xx).
+    pub failure: FailureFacts,
     /// The source text of each line that a fact points at, for fingerprints and reports:
     /// (line, text). Sorted by line.
     pub snippets: Vec<(u32, String)>,

@@ -4,6 +4,7 @@
 pub mod health;
 pub mod retries;
 pub mod breakers;
+pub mod failure;
 pub mod timeouts;
 
 use std::sync::OnceLock;
@@ -193,6 +194,14 @@ pub const CHECKS: &[&dyn Check] = &[
     &breakers::breaker_unobserved::BreakerUnobserved,
     &breakers::breaker_misconfigured::BreakerMisconfigured,
     &breakers::breaker_no_half_open::BreakerNoHalfOpen,
+    &failure::fan_out_fails_fast::FanOutFailsFast,
+    &failure::swallowed_error::SwallowedError,
+    &failure::panic_on_external_failure::PanicOnExternalFailure,
+    &failure::unbounded_queue::UnboundedQueue,
+    &failure::unbounded_fan_out::UnboundedFanOut,
+    &failure::unbounded_cache::UnboundedCache,
+    &failure::pool_without_limits::PoolWithoutLimits,
+    &failure::blocking_in_async::BlockingInAsync,
 ];
 
 /// Every project-level check, in ID order.

@@ -3,6 +3,7 @@
 //! function, a class (`self.x`) or the module.
 
 mod service;
+mod failure;
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -127,6 +128,7 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         in_module_decorator: false,
         snippet_lines: HashSet::new(),
         retry_state: retries::RetryState::default(),
+        failure: failure::State::default(),
     };
     x.collect(root, 0, false);
     x.deadline_fns = x
@@ -142,6 +144,7 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
     }
     x.emit(root, 0, &Ctx::default());
     x.collect_breakers(root);
+    x.failure_finish();
     if x.too_deep {
         let problem = ParseProblem {
             message: format!("nested more than {MAX_DEPTH} levels deep: the rest was not read"),
@@ -224,6 +227,7 @@ struct Extractor<'a, 'f> {
     in_module_decorator: bool,
     snippet_lines: HashSet<u32>,
     retry_state: retries::RetryState,
+    failure: failure::State,
 }
 
 impl<'a, 'f> Extractor<'a, 'f> {
@@ -682,6 +686,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             return;
         }
         self.retry_node(node, ctx);
+        self.failure_node(node, ctx);
         match node.kind() {
             "ERROR" => return,
             "function_definition" => return self.emit_function(node, depth, ctx),
@@ -879,6 +884,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             inner.under_deadline = true;
         }
         self.service_call(node, callee.as_deref(), ctx);
+        let fan_out = self.failure_call(node, callee.as_deref(), ctx);
         if let Some(callee) = callee {
             let is_fact = self.catalog.is_external(Lang::Python, &callee)
                 || self
@@ -920,6 +926,9 @@ impl<'a, 'f> Extractor<'a, 'f> {
         }
         if let Some(a) = args_node {
             self.emit(a, depth + 1, &inner);
+        }
+        if let Some(started) = fan_out {
+            self.failure_call_done(started);
         }
     }
 

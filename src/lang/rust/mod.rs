@@ -3,6 +3,7 @@
 //! are followed through `let` bindings, function parameters and struct fields.
 
 mod service;
+mod failure;
 
 use std::collections::{HashMap, HashSet};
 
@@ -69,12 +70,14 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         facts: &mut facts,
         snippet_lines: HashSet::new(),
         retry_state: retries::RetryState::default(),
+        failure: failure::State::default(),
     };
     x.wrapper_fns = x.resolve_wrapper_fns();
     x.deadline_fns = x.resolve_deadline_fns();
     x.visit_file(&file);
     x.apply_uses();
     x.collect_breakers(&file);
+    x.failure_finish();
     drop(file);
     facts
 }
@@ -572,6 +575,7 @@ struct Extractor<'a, 'f> {
     facts: &'f mut FileFacts,
     snippet_lines: HashSet<u32>,
     retry_state: retries::RetryState,
+    failure: failure::State,
 }
 
 const SYSTEM_TIME: &str = "std::time::SystemTime";
@@ -1010,6 +1014,7 @@ impl Extractor<'_, '_> {
 
     /// The top of a method chain: unwinds to its root, records one fact, visits the arguments.
     fn chain(&mut self, top: &Expr) {
+        self.failure_chain(top);
         let mut methods: Vec<&syn::ExprMethodCall> = Vec::new();
         let mut cur = top;
         loop {
@@ -1041,6 +1046,7 @@ impl Extractor<'_, '_> {
             Expr::Call(c) => {
                 self.service_call(c);
                 if let Some(callee) = self.call_callee(c) {
+                    let fan_out = self.failure_call(c, &callee, &methods);
                     if self.is_fact(&callee) {
                         let chain = chain_of(self, &methods);
                         let span = self.span(c.func.span());
@@ -1048,6 +1054,9 @@ impl Extractor<'_, '_> {
                         self.record_call(callee.clone(), span, args, chain, None);
                     }
                     self.visit_call_args(c);
+                    if let Some(started) = fan_out {
+                        self.failure_call_done(started);
+                    }
                     handled_root = true;
                 }
             }
@@ -1175,10 +1184,14 @@ impl Extractor<'_, '_> {
     /// when they are not.
     fn visit_macro_tokens(&mut self, mac: &syn::Macro) {
         self.service_macro(mac);
+        let fan_out = self.failure_macro(mac);
         if let Some(exprs) = macro_exprs(mac) {
             for e in &exprs {
                 self.visit_expr(e);
             }
+        }
+        if let Some(started) = fan_out {
+            self.failure_call_done(started);
         }
     }
 
@@ -1609,18 +1622,23 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
 
     fn visit_expr(&mut self, e: &'ast Expr) {
         self.retry_expr(e);
+        self.failure_expr(e);
         match e {
             Expr::MethodCall(_) => self.chain(e),
             Expr::Call(c) => {
                 self.service_call(c);
                 match self.call_callee(c) {
                     Some(callee) => {
+                        let fan_out = self.failure_call(c, &callee, &[]);
                         if self.is_fact(&callee) {
                             let span = self.span(c.func.span());
                             let args = self.args(&c.args);
                             self.record_call(callee, span, args, Vec::new(), None);
                         }
                         self.visit_call_args(c);
+                        if let Some(started) = fan_out {
+                            self.failure_call_done(started);
+                        }
                     }
                     None => {
                         self.visit_expr(&c.func);
@@ -1634,6 +1652,9 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
                 visit::visit_expr(self, e);
             }
             Expr::Struct(st) => self.struct_literal(st),
+            Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => {
+                self.failure_loop(e, |x| visit::visit_expr(x, e))
+            }
             Expr::Async(a) => {
                 let ctx = Ctx {
                     in_async: true,
@@ -1667,6 +1688,11 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
 
     fn visit_stmt_macro(&mut self, m: &'ast syn::StmtMacro) {
         self.visit_macro_tokens(&m.mac);
+    }
+
+    fn visit_stmt(&mut self, s: &'ast syn::Stmt) {
+        self.failure_stmt(s);
+        visit::visit_stmt(self, s);
     }
 
     fn visit_block(&mut self, b: &'ast syn::Block) {
@@ -1704,7 +1730,9 @@ impl Extractor<'_, '_> {
         }
         self.scopes.push(scope);
         let outer_fn_scope = std::mem::replace(&mut self.fn_scope, self.scopes.len() - 1);
+        self.failure_enter_fn(&name);
         self.with_ctx(ctx, body);
+        self.failure_exit_fn();
         self.fn_scope = outer_fn_scope;
         self.scopes.pop();
     }

@@ -1,0 +1,170 @@
+//! Calls with a role for the partial-failure and bulkhead rules, from `rules/catalog/
+//! bulkheads.toml` and `errors.toml` (`[[apis]]` entries) and from user config: which
+//! constructors make unbounded queues, which calls block, how pools are bounded, which calls
+//! fan out or spawn, which limit concurrency, which cache, and which do I/O whose result matters.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use crate::catalog::{Catalog, OneOrMany};
+use crate::facts::Lang;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// A queue or channel constructor (RES701); `bound` names its size parameter, absent when
+    /// it has none.
+    Queue,
+    /// A connection pool or its builder (RES704).
+    Pool,
+    /// A call that blocks the thread (RES705).
+    Blocking,
+    /// Awaits several futures at once (RES401, RES702).
+    Join,
+    /// Starts one task (RES702).
+    Spawn,
+    /// Limits concurrency: a semaphore, a capacity limiter.
+    Limiter,
+    /// A caching decorator (RES703); `bound` names its size parameter.
+    Cache,
+    /// Does I/O whose `Result` should not be dropped or unwrapped (RES402, RES403), for calls
+    /// that are not awaited (awaited external calls always count).
+    IoResult,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiSpec {
+    pub lang: Lang,
+    pub role: Role,
+    /// Qualified names after import resolution; `<type>.*` / `<type>::*` for every method.
+    #[serde(default)]
+    pub call: OneOrMany,
+    /// Method names that have the role on any receiver (`loop.create_task`, `tg.create_task`).
+    #[serde(default)]
+    pub method: OneOrMany,
+    /// What it is, for messages: "asyncio queue", "SQLAlchemy connection pool".
+    pub what: Option<String>,
+    /// Keyword arguments or builder methods that bound it (`maxsize`, `wait_timeout`).
+    #[serde(default)]
+    pub bound: OneOrMany,
+    /// Zero-based positional index of the bound.
+    pub position: Option<usize>,
+    /// Parameters whose negative value removes the bound (SQLAlchemy `max_overflow=-1`).
+    #[serde(default)]
+    pub negative_unbounded: Vec<String>,
+    /// Parameters whose `None` waits forever (SQLAlchemy `pool_timeout=None`).
+    #[serde(default)]
+    pub none_unbounded: Vec<String>,
+    /// Builder methods whose `Duration::MAX` / `None` waits forever.
+    #[serde(default)]
+    pub unlimited: Vec<String>,
+    /// Rust builders: only a chain ending in one of these is judged.
+    #[serde(default)]
+    pub finish: Vec<String>,
+    /// Joins: one failure fails them all unless this keyword is `True` (`return_exceptions`).
+    pub keeps_errors: Option<String>,
+    /// Joins: one failure fails them all (`try_join_all`).
+    #[serde(default)]
+    pub fails_fast: bool,
+    pub fix: Option<String>,
+}
+
+/// The `[[apis]]` entries indexed by name and by method.
+#[derive(Debug, Default)]
+pub struct ApiIndex {
+    specs: Vec<ApiSpec>,
+    by_call: HashMap<(Lang, String), Vec<usize>>,
+    by_method: HashMap<(Lang, String), Vec<usize>>,
+}
+
+impl ApiIndex {
+    /// Adds entries; a later entry for the same name and role replaces an earlier one.
+    pub fn add(&mut self, specs: Vec<ApiSpec>) {
+        for spec in specs {
+            let index = self.specs.len();
+            for (names, map) in [
+                (spec.call.to_vec(), &mut self.by_call),
+                (spec.method.to_vec(), &mut self.by_method),
+            ] {
+                for name in names {
+                    let entry = map.entry((spec.lang, name)).or_default();
+                    entry.retain(|i| self.specs[*i].role != spec.role);
+                    entry.push(index);
+                }
+            }
+            self.specs.push(spec);
+        }
+    }
+
+    fn find(&self, key: (Lang, String), role: Role, by_method: bool) -> Option<&ApiSpec> {
+        let map = if by_method {
+            &self.by_method
+        } else {
+            &self.by_call
+        };
+        map.get(&key)?
+            .iter()
+            .map(|i| &self.specs[*i])
+            .find(|s| s.role == role)
+    }
+}
+
+impl Catalog {
+    /// The entry giving `callee` the role: an exact name, or `<type>.*` for a method.
+    pub fn api(&self, lang: Lang, callee: &str, role: Role) -> Option<&ApiSpec> {
+        if let Some(spec) = self.apis.find((lang, callee.to_string()), role, false) {
+            return Some(spec);
+        }
+        let sep = if lang == Lang::Rust { "::" } else { "." };
+        let (ty, _) = callee.rsplit_once(sep)?;
+        self.apis.find((lang, format!("{ty}{sep}*")), role, false)
+    }
+
+    /// The entry giving a method of any receiver the role: `create_task` on a loop or group.
+    pub fn api_method(&self, lang: Lang, method: &str, role: Role) -> Option<&ApiSpec> {
+        self.apis.find((lang, method.to_string()), role, true)
+    }
+
+    /// An external call that talks to a peer: a catalogued call that is not a general deadline
+    /// (`tokio::time::timeout`) nor a setter of a timeout (`set_read_timeout`).
+    pub fn is_external_io(&self, lang: Lang, callee: &str) -> bool {
+        self.call(lang, callee)
+            .is_some_and(|spec| spec.network && !spec.what.ends_with("timeout"))
+    }
+
+    /// Whether the callee has any of the bulkhead roles that are recorded as call facts.
+    pub fn is_bulkhead_call(&self, lang: Lang, callee: &str) -> bool {
+        [Role::Queue, Role::Pool, Role::Blocking]
+            .into_iter()
+            .any(|role| self.api(lang, callee, role).is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_resolve_by_name_wildcard_and_method() {
+        let c = Catalog::builtin();
+        assert!(c.api(Lang::Python, "asyncio.Queue", Role::Queue).is_some());
+        assert!(c
+            .api(Lang::Python, "requests.Session.get", Role::Blocking)
+            .is_some());
+        assert!(c
+            .api(Lang::Python, "asyncio.Queue", Role::Blocking)
+            .is_none());
+        assert!(c
+            .api_method(Lang::Python, "create_task", Role::Spawn)
+            .is_some());
+        assert!(c
+            .api(
+                Lang::Rust,
+                "tokio::sync::mpsc::unbounded_channel",
+                Role::Queue
+            )
+            .is_some());
+    }
+}
