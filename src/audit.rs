@@ -114,8 +114,8 @@ const fn note(
 }
 
 pub const RULE_NOTES: &[RuleNote] = &[
-    note("RES101", "upstream stops answering", "the call gives up after a bounded time and frees its worker, connection and memory", "Low: requests hang, nothing is written"),
-    note("RES102", "upstream stops answering", "an explicit, finite timeout", "Low: requests hang, nothing is written"),
+    note("RES101", "the server, database or process on the other end stops answering", "the call gives up after a bounded time and frees its worker, connection and memory", "Low: requests hang, nothing is written"),
+    note("RES102", "the server on the other end stops answering", "an explicit, finite timeout", "Low: requests hang, nothing is written"),
     note("RES103", "upstream slow", "a timeout shorter than the caller's own deadline, so the caller fails fast", "Low"),
     note("RES104", "clock step (NTP, DST)", "deadlines measured on a monotonic clock", "Low"),
     note("RES105", "upstream slow", "a timeout in the unit the library expects", "Low"),

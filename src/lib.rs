@@ -143,6 +143,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
             _ => FailOn::Error,
         },
     };
+    let min_score = options.min_score;
     let root = scan_root(&paths);
     let mut exclude = options.exclude.clone().unwrap_or_default();
     exclude.extend(args.exclude.iter().cloned());
@@ -232,6 +233,9 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
         FailOn::Never => None,
     };
     let failed = threshold.is_some_and(|t| report.visible().any(|f| f.severity >= t));
-    let below_min = args.min_score.is_some_and(|min| report.scores().below(min));
+    let below_min = args
+        .min_score
+        .or(min_score)
+        .is_some_and(|min| report.scores().below(min));
     Ok(u8::from(failed || below_min))
 }

@@ -9,8 +9,10 @@
 //! L_a  = cap_a × (1 − exp(−W_a / (5 × S)))        (line-level deduction, saturates at the cap)
 //! P_a  = Σ capability findings' costs             (error 3.0, warning 2.0, note 0.75; not sized)
 //! D_a  = min(cap_a, L_a + P_a)
-//! score = max(1.0, 10 − Σ_a D_a), rounded to one decimal
+//! score = max(1.0, 10 − Σ_a D_a), rounded down to one decimal; at most 9.9 when Σ_a D_a > 0
 //! ```
+//!
+//! Rounding down means that only a service with no deduction at all scores 10.0.
 //!
 //! A score is `None` (not assessed) when no rule feeding it ran.
 
@@ -118,6 +120,9 @@ pub struct AreaScore {
     pub capability_deduction: f64,
     /// `D_a`.
     pub deduction: f64,
+    /// `D_a` unrounded: what the score is computed from.
+    #[serde(skip)]
+    exact: f64,
     /// 10 × (1 − D_a / cap_a): 10 with no deduction, 0 at the cap.
     pub area_score: f64,
     /// Each rule's share of `D_a`, largest first, with the findings behind it.
@@ -155,7 +160,11 @@ pub fn compute<'a>(
             areas.entry(key).or_default();
         }
     }
-    for f in findings.into_iter().filter(|f| !f.suppressed) {
+    // Sorted, so that the sums below do not depend on the order findings come in (a merged
+    // report scores exactly like a single run).
+    let mut visible: Vec<&Finding> = findings.into_iter().filter(|f| !f.suppressed).collect();
+    visible.sort_by(|a, b| (a.sort_key(), &a.fingerprint).cmp(&(b.sort_key(), &b.fingerprint)));
+    for f in visible {
         let Some(meta) = enabled.iter().find(|r| r.id == f.rule) else {
             continue;
         };
@@ -236,6 +245,7 @@ pub fn compute<'a>(
             line_deduction: round2(line.min(deduction)),
             capability_deduction: round2((p * scale).min(deduction)),
             deduction: round2(deduction),
+            exact: deduction,
             area_score: round1(10.0 * (1.0 - deduction / cap)),
             behind,
         });
@@ -244,12 +254,10 @@ pub fn compute<'a>(
     let score = |kind: ScoreKind, by_kind: &mut BTreeMap<ScoreKind, Vec<AreaScore>>| {
         let areas = by_kind.remove(&kind).unwrap_or_default();
         let assessed = areas.iter().any(|a| !a.rules_run.is_empty());
-        // Summed from the unrounded parts would differ in the last digit; the rounded shares
-        // are what the reports show, so the score is computed from the same exact values.
-        let deduction: f64 = areas.iter().map(|a| a.deduction).sum();
+        let deduction: f64 = areas.iter().map(|a| a.exact).sum();
         Score {
             kind,
-            value: assessed.then(|| round1((MAX_SCORE - deduction).max(MIN_SCORE))),
+            value: assessed.then(|| score_of(deduction)),
             deduction: round2(deduction),
             areas,
         }
@@ -260,6 +268,16 @@ pub fn compute<'a>(
         lines,
         size_factor: round2(size),
     }
+}
+
+/// The score for a total deduction: rounded down to one decimal (the epsilon absorbs float
+/// error such as 10 − 0.3 = 9.6999…), below 10 whenever anything was deducted, at least 1.
+pub fn score_of(deduction: f64) -> f64 {
+    if deduction <= 0.0 {
+        return MAX_SCORE;
+    }
+    let down = (((MAX_SCORE - deduction) * 10.0 + 1e-9).floor() / 10.0).min(MAX_SCORE - 0.1);
+    down.max(MIN_SCORE)
 }
 
 fn round1(x: f64) -> f64 {
@@ -318,12 +336,21 @@ mod tests {
             .map(|n| finding("RES101", Severity::Error, n))
             .collect();
         let s = compute(&fs, 100_000, &rules);
-        assert_eq!(s.resilience.value, Some(9.5));
+        assert_eq!(s.resilience.value, Some(9.4));
         let timeouts = &s.resilience.areas[0];
         assert_eq!(timeouts.title, "Timeouts");
         assert_eq!(timeouts.deduction, 0.54);
         assert_eq!(timeouts.behind[0].count, 10);
         assert_eq!(timeouts.behind[0].fingerprints.len(), 10);
+    }
+
+    #[test]
+    fn scores_round_down_so_only_a_clean_service_scores_ten() {
+        assert_eq!(score_of(0.0), 10.0);
+        assert_eq!(score_of(0.0001), 9.9);
+        assert_eq!(score_of(0.3), 9.7);
+        assert_eq!(score_of(0.35), 9.6);
+        assert_eq!(score_of(42.0), 1.0);
     }
 
     #[test]
