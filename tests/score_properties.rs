@@ -1,6 +1,8 @@
 //! The score's properties, over generated sets of findings: deterministic, monotonic, bounded,
 //! size-aware, severity-weighted with notes least, and explainable.
 
+use std::path::Path;
+
 use proptest::prelude::*;
 use resilint::facts::Span;
 use resilint::finding::{Finding, Severity};
@@ -236,4 +238,53 @@ fn a_missing_capability_outweighs_one_line_level_finding_of_the_same_severity() 
     assert_eq!(capability.resilience.value, Some(7.5));
     let large = compute(&[finding("RES501", Severity::Error, 0)], 5_000_000);
     assert_eq!(large.resilience.value, Some(7.5));
+}
+
+#[test]
+fn the_readme_documents_the_weights_and_caps_the_code_uses() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for a in resilint::audit::AREAS {
+        let row = format!(
+            "| {} | {} | {} | {:.1} |",
+            a.checklist,
+            a.title,
+            a.kind.title(),
+            a.cap
+        );
+        assert!(readme.contains(&row), "README lacks the row {row}");
+    }
+    // 1.0 as `1.0`, 0.75 as `0.75`.
+    let number = |x: f64| {
+        let short = format!("{x}");
+        if short.contains('.') {
+            short
+        } else {
+            format!("{x:.1}")
+        }
+    };
+    for s in [Severity::Error, Severity::Warning, Severity::Note] {
+        let row = format!(
+            "| {} | {} | {} |",
+            s.as_str(),
+            number(score::line_weight(s)),
+            number(score::capability_cost(s))
+        );
+        assert!(readme.contains(&row), "README lacks the row {row}");
+    }
+    let formula = format!(
+        "L_a   = cap_a × (1 − exp(−W_a / ({} × S)))",
+        score::WEIGHT_SCALE
+    );
+    assert!(readme.contains(&formula), "README lacks {formula}");
+    assert!(readme.contains(&format!(
+        "S     = sqrt(max(lines, {0}) / {0})",
+        score::MIN_LINES
+    )));
+    for id in resilint::audit::CAPABILITY_RULES {
+        assert!(
+            readme.contains(id),
+            "README does not name {id} as a capability"
+        );
+    }
 }

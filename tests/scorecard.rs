@@ -107,7 +107,8 @@ const SECTIONS: &[(&str, &[&str])] = &[
         &[
             "#",
             "Area",
-            "Score",
+            "Feeds",
+            "Area Score",
             "Status",
             "Findings",
             "Deduction",
@@ -354,8 +355,9 @@ fn markdown_scorecard_has_the_designed_sections_and_columns() {
     let coverage = p.tables.last().unwrap();
     assert_eq!(coverage.2.len(), 16);
     let timeouts = coverage.2.iter().find(|r| r[1] == "Timeouts").unwrap();
-    assert_eq!(timeouts[3], "gaps");
-    assert!(timeouts[6].contains("RES101 × 2"), "{timeouts:?}");
+    assert_eq!(timeouts[2], "Resilience");
+    assert_eq!(timeouts[4], "gaps");
+    assert!(timeouts[7].contains("RES101 × 2"), "{timeouts:?}");
 }
 
 #[test]

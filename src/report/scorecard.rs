@@ -808,6 +808,10 @@ fn coverage(scores: &Scores, report: &Report<'_>) -> Table {
             _ if audited => "covered",
             _ => "not audited",
         };
+        let area_score = match area {
+            Some(a) if audited => format!("{:.1}", a.area_score),
+            _ => "–".to_string(),
+        };
         let (findings, deduction, behind) = match area {
             Some(a) if audited || a.findings > 0 => {
                 let sev = severity_counts(report, &a.rules_run);
@@ -836,6 +840,7 @@ fn coverage(scores: &Scores, report: &Report<'_>) -> Table {
             text(&checklist.to_string()),
             text(&title),
             text(kind.title()),
+            text(&area_score),
             vec![Frag::Strong(status.to_string())],
             text(&findings),
             text(&deduction),
@@ -847,7 +852,8 @@ fn coverage(scores: &Scores, report: &Report<'_>) -> Table {
         headers: &[
             "#",
             "Area",
-            "Score",
+            "Feeds",
+            "Area Score",
             "Status",
             "Findings",
             "Deduction",
