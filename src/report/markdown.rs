@@ -171,7 +171,8 @@ pub fn escape(text: &str) -> String {
                 out.push('\u{200b}');
                 out.push(c);
             }
-            '@' => {
+            // `name@host` is what GitHub autolinks as an address.
+            '@' if prev.is_alphanumeric() || matches!(prev, '.' | '-' | '_' | '+') => {
                 out.push('\u{200b}');
                 out.push(c);
             }

@@ -352,10 +352,11 @@ pub fn build(report: &Report<'_>) -> Scorecard {
                 condition.push(text_frag("the signal is missing: "));
                 condition.extend(evidence_list(&evidence));
             } else if missing.is_empty() {
-                condition.push(text_frag(
-                    "the code exports what this alert needs; whether the alert exists is \
-                     configured outside the code and cannot be told from it",
-                ));
+                condition.push(text_frag(&format!(
+                    "{}; whether the alert exists is configured outside the code and cannot \
+                     be told from it",
+                    a.when_clean
+                )));
             } else {
                 condition.push(text_frag(&format!(
                     "cannot tell from the code: {} did not run",
