@@ -544,3 +544,13 @@ fn html_scorecard_renders_in_headless_chromium() {
     assert!(dom.contains("groups shown"));
     assert!(!dom.contains("<script>console.error"));
 }
+
+#[test]
+fn scorecards_are_identical_across_runs_and_jobs() {
+    let dir = service();
+    for format in ["markdown", "html"] {
+        let one = stdout(dir.path(), &["--format", format, "--jobs", "1"]);
+        let two = stdout(dir.path(), &["--format", format, "--jobs", "2"]);
+        assert_eq!(one, two, "{format}");
+    }
+}

@@ -18,6 +18,8 @@ pub const MAX_ROWS: usize = 12;
 pub const MAX_RECOMMENDATIONS: usize = 8;
 /// Files named in a group's component.
 const TOP_FILES: usize = 3;
+/// Past this many files, a group also names its top folders.
+const MANY_FILES: usize = 10;
 /// Characters of quoted source shown.
 const MAX_QUOTE: usize = 120;
 
@@ -726,6 +728,27 @@ fn component_summary(g: &Group) -> Cell {
     }
     if g.files.len() > TOP_FILES {
         cell.push(text_frag(", …"));
+    }
+    // Spread over many files, the folders say more than any one file.
+    if g.files.len() > MANY_FILES {
+        let mut per_folder: BTreeMap<&str, usize> = BTreeMap::new();
+        for (path, n) in &g.files {
+            let folder = path.rsplit_once('/').map_or(".", |(dir, _)| dir);
+            *per_folder.entry(folder).or_default() += n;
+        }
+        let mut folders: Vec<(&str, usize)> = per_folder.into_iter().collect();
+        folders.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        cell.push(text_frag(&format!("; {} folders, top: ", folders.len())));
+        for (i, (folder, n)) in folders.iter().take(TOP_FILES).enumerate() {
+            if i > 0 {
+                cell.push(text_frag(", "));
+            }
+            cell.push(Frag::Code(format!("{folder}/")));
+            cell.push(text_frag(&format!(" ({n})")));
+        }
+        if folders.len() > TOP_FILES {
+            cell.push(text_frag(", …"));
+        }
     }
     cell
 }
