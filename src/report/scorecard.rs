@@ -166,13 +166,13 @@ pub fn build(report: &Report<'_>) -> Scorecard {
     let count = |s: Severity| visible.iter().filter(|f| f.severity == s).count();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut scope = format!(
-        "{} and {} audited; {} ({} errors, {} warnings, {} notes)",
+        "{} and {} audited; {} ({}, {}, {})",
         plural(report.stats.files, "file"),
         plural(report.stats.lines as usize, "line"),
         plural(visible.len(), "finding"),
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Note),
+        plural(count(Severity::Error), "error"),
+        plural(count(Severity::Warning), "warning"),
+        plural(count(Severity::Note), "note"),
     );
     if report.stats.parse_errors > 0 {
         scope.push_str(&format!(
