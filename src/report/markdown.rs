@@ -93,7 +93,8 @@ pub fn render(card: &scorecard::Scorecard) -> String {
     md
 }
 
-/// A Mermaid `xychart-beta` bar chart of the area scores (GitHub renders it). The labels are
+/// A Mermaid `xychart-beta` bar chart of the area scores, horizontal so that the area names stay
+/// readable (GitHub renders it; checked against mermaid 11). The labels are
 /// the checklist's own area titles, never text from the scan.
 fn chart(areas: &[(String, f64)]) -> String {
     let labels: Vec<String> = areas
@@ -102,7 +103,7 @@ fn chart(areas: &[(String, f64)]) -> String {
         .collect();
     let values: Vec<String> = areas.iter().map(|(_, v)| format!("{v:.1}")).collect();
     format!(
-        "```mermaid\nxychart-beta\n    title \"Area scores (10 = no deduction)\"\n    x-axis [{}]\n    y-axis \"Score\" 0 --> 10\n    bar [{}]\n```\n\n",
+        "```mermaid\nxychart-beta horizontal\n    title \"Area scores (10 = no deduction)\"\n    x-axis [{}]\n    y-axis \"Score\" 0 --> 10\n    bar [{}]\n```\n\n",
         labels.join(", "),
         values.join(", ")
     )
