@@ -79,6 +79,9 @@ pub struct CheckArgs {
     /// Exit 1 when a finding at or above this severity remains.
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
+    /// Exit 1 when the Resilience or Observability score is below this (1.0–10.0).
+    #[arg(long, value_name = "N", value_parser = parse_min_score)]
+    pub min_score: Option<f64>,
     /// Also audit test code (skipped by default: it is not service code).
     #[arg(long)]
     pub include_tests: bool,
@@ -103,4 +106,11 @@ pub struct CheckArgs {
     /// Colour in text output (NO_COLOR is honoured).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+}
+
+fn parse_min_score(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(n) if (0.0..=10.0).contains(&n) => Ok(n),
+        _ => Err(format!("`{text}` is not a score from 0 to 10")),
+    }
 }

@@ -24,6 +24,7 @@ pub struct Options {
     pub exclude: Option<Vec<String>>,
     pub include_tests: Option<bool>,
     pub fail_on: Option<String>,
+    pub min_score: Option<f64>,
     pub max_timeout_seconds: Option<f64>,
     pub breaker_min_failure_threshold: Option<f64>,
     pub breaker_min_open_seconds: Option<f64>,
@@ -363,6 +364,15 @@ fn validate(
                 &["fail-on"],
                 Part::Value,
                 format!("`{f}` is not one of error, warning, note, never"),
+            ));
+        }
+    }
+    if let Some(min) = options.min_score {
+        if !(0.0..=10.0).contains(&min) {
+            return Err(error(
+                &["min-score"],
+                Part::Value,
+                format!("`{min}` is not a score from 0 to 10"),
             ));
         }
     }

@@ -4,6 +4,7 @@
 //! them in parallel and the reports (`report`) render the findings.
 
 pub mod api_roles;
+pub mod audit;
 pub mod cache;
 pub mod catalog;
 pub mod cli;
@@ -18,6 +19,7 @@ pub mod project;
 pub mod report;
 pub mod rules;
 pub mod service;
+pub mod score;
 pub mod source;
 pub mod suppress;
 pub mod versions;
@@ -90,7 +92,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
             .split_once('=')
             .ok_or_else(|| miette!("--output takes FORMAT=PATH, got `{spec}`"))?;
         let format = Format::parse(fmt).ok_or_else(|| {
-            miette!("--output: unknown format `{fmt}` (text, concise, json, sarif, github)")
+            miette!("--output: unknown format `{fmt}` (text, concise, json, sarif, github, markdown, html)")
         })?;
         outputs.push((format, PathBuf::from(path)));
     }
@@ -143,6 +145,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
             _ => FailOn::Error,
         },
     };
+    let min_score = options.min_score;
     let root = scan_root(&paths);
     let mut exclude = options.exclude.clone().unwrap_or_default();
     exclude.extend(args.exclude.iter().cloned());
@@ -201,11 +204,19 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
         rules: enabled_rules,
         root: &root,
         color,
+        companions: outputs.clone(),
     };
     for (format, path) in &outputs {
         report::write_file(*format, &report, path)
             .into_diagnostic()
             .wrap_err_with(|| format!("cannot write {}", path.display()))?;
+    }
+    if args.format == Format::Github {
+        if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) {
+            report::markdown::append_to(&report, Path::new(&summary))
+                .into_diagnostic()
+                .wrap_err("cannot write the scorecard to GITHUB_STEP_SUMMARY")?;
+        }
     }
     let written = if args.quiet && args.format == Format::Text {
         report::concise::write(&report, out)
@@ -227,5 +238,9 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
         FailOn::Never => None,
     };
     let failed = threshold.is_some_and(|t| report.visible().any(|f| f.severity >= t));
-    Ok(u8::from(failed))
+    let below_min = args
+        .min_score
+        .or(min_score)
+        .is_some_and(|min| report.scores().below(min));
+    Ok(u8::from(failed || below_min))
 }

@@ -1,4 +1,5 @@
-//! Versioned JSON: every finding with its location and fingerprint, plus scan statistics.
+//! Versioned JSON: every finding with its location and fingerprint, both scores with each
+//! area's deduction and the findings behind it, and scan statistics.
 
 use std::io::{self, Write};
 
@@ -33,6 +34,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         "schema_version": SCHEMA_VERSION,
         "tool": { "name": "resilint", "version": env!("CARGO_PKG_VERSION") },
         "findings": findings,
+        "scores": report.scores(),
         "stats": report.stats,
         "rules": report.rules.iter().map(|r| &r.id).collect::<Vec<_>>(),
     });

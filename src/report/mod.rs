@@ -3,16 +3,20 @@
 
 pub mod concise;
 pub mod github;
+pub mod html;
 pub mod json;
+pub mod markdown;
 pub mod sarif;
+pub mod scorecard;
 pub mod text;
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::engine::Stats;
 use crate::finding::Finding;
 use crate::rules::RuleMeta;
+use crate::score::Scores;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -24,8 +28,13 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0 for GitHub code scanning.
     Sarif,
-    /// GitHub Actions workflow commands (annotations).
+    /// GitHub Actions workflow commands (annotations); with `GITHUB_STEP_SUMMARY` set, the
+    /// scorecard also goes to the job summary.
     Github,
+    /// The audit scorecard in Markdown.
+    Markdown,
+    /// The audit scorecard as one self-contained HTML page.
+    Html,
 }
 
 impl Format {
@@ -43,11 +52,20 @@ pub struct Report<'a> {
     /// The folder paths are relative to.
     pub root: &'a Path,
     pub color: bool,
+    /// Report files written beside this one (`--output`), which the scorecard links to for the
+    /// full list of findings.
+    pub companions: Vec<(Format, PathBuf)>,
 }
 
 impl Report<'_> {
     pub fn visible(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| !f.suppressed)
+    }
+
+    /// Both scores, from the visible findings, the line count and the rules that ran: a merged
+    /// report scores exactly like one run over the same files.
+    pub fn scores(&self) -> Scores {
+        crate::score::compute(self.visible(), self.stats.lines, &self.rules)
     }
 }
 
@@ -58,6 +76,8 @@ pub fn write(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::Re
         Format::Json => json::write(report, out),
         Format::Sarif => sarif::write(report, out),
         Format::Github => github::write(report, out),
+        Format::Markdown => markdown::write(report, out),
+        Format::Html => html::write(report, out),
     }
 }
 

@@ -107,6 +107,7 @@ fn root_uri(report: &Report<'_>) -> String {
 }
 
 pub fn document(report: &Report<'_>) -> Value {
+    let scores = report.scores();
     let rules: Vec<Value> = report.rules.iter().map(|r| rule_descriptor(r)).collect();
     let index_of = |id: &str| report.rules.iter().position(|r| r.id == id);
     let mut results = Vec::new();
@@ -175,6 +176,9 @@ pub fn document(report: &Report<'_>) -> Value {
             }],
             "results": results,
             "properties": {
+                "resilienceScore": scores.resilience.value,
+                "observabilityScore": scores.observability.value,
+                "scores": scores,
                 "files": report.stats.files,
                 "lines": report.stats.lines,
                 "parseErrors": report.stats.parse_errors,

@@ -75,6 +75,13 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             Err(_) => writeln!(out, "{}", super::concise::line(f))?,
         }
     }
+    let scores = report.scores();
+    writeln!(
+        out,
+        "Resilience {} · Observability {} (--format markdown for the scorecard)",
+        scores.resilience.display(),
+        scores.observability.display()
+    )?;
     let total: usize = counts.iter().sum();
     let s = report.stats;
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
