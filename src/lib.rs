@@ -3,19 +3,23 @@
 //! Front ends (`lang`) turn each file into facts; rules (`rules`) read facts; the engine runs
 //! them in parallel and the reports (`report`) render the findings.
 
+pub mod baseline;
 pub mod cache;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod discover;
 pub mod engine;
 pub mod explain;
 pub mod facts;
 pub mod finding;
 pub mod lang;
+pub mod merge;
 pub mod project;
 pub mod report;
 pub mod rules;
+pub mod shard;
 pub mod source;
 pub mod suppress;
 pub mod versions;
@@ -25,7 +29,7 @@ use std::path::{Path, PathBuf};
 
 use miette::{miette, IntoDiagnostic, WrapErr};
 
-use cli::{CheckArgs, Cli, Color, Command, FailOn, ListFormat};
+use cli::{CheckArgs, Cli, Color, Command, FailOn, ListFormat, MergeArgs};
 use engine::{RuleSelection, ScanOptions};
 use finding::Severity;
 use report::{Format, Report};
@@ -48,6 +52,7 @@ pub fn run(cli: Cli) -> miette::Result<u8> {
             explain::explain(&mut out, meta).map(|_| 0)
         }
         Command::Check(args) => return check(args, &mut out),
+        Command::Merge(args) => return merge(args, &mut out),
     };
     match result {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
@@ -82,16 +87,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
             return Err(miette!("no such file or folder: {}", p.display()));
         }
     }
-    let mut outputs = Vec::new();
-    for spec in &args.output {
-        let (fmt, path) = spec
-            .split_once('=')
-            .ok_or_else(|| miette!("--output takes FORMAT=PATH, got `{spec}`"))?;
-        let format = Format::parse(fmt).ok_or_else(|| {
-            miette!("--output: unknown format `{fmt}` (text, concise, json, sarif, github)")
-        })?;
-        outputs.push((format, PathBuf::from(path)));
-    }
+    let outputs = output_specs(&args.output)?;
     if let Some(bad) = args
         .select
         .iter()
@@ -162,7 +158,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
         catalog,
     };
 
-    let discovery = discover::discover(
+    let mut discovery = discover::discover(
         &paths,
         &discover::WalkOptions {
             root: &root,
@@ -170,6 +166,18 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
             exclude: &exclude,
         },
     );
+    let shard_assignment = args
+        .shard
+        .map(|shard| shard::apply(&mut discovery, shard));
+    // Before the scan, so that a bad revision or a shallow clone fails fast.
+    let changed = match &args.diff {
+        Some(rev) => Some(diff::changed_since(&root, rev).map_err(|e| miette!("{e}"))?),
+        None => None,
+    };
+    let baseline = match (&args.baseline, &args.write_baseline) {
+        (Some(path), _) => Some(baseline::Baseline::read(path).map_err(|e| miette!("{e}"))?),
+        _ => None,
+    };
     if args.parse_only {
         let parsed = engine::parse_only(&discovery, &opts);
         writeln!(out, "{parsed} files parsed").into_diagnostic()?;
@@ -180,32 +188,115 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
     } else {
         cache::Cache::open(&root, opts.catalog.digest)
     };
-    let result = engine::scan_with_cache(&discovery, &opts, cache.as_ref());
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    let engine::ScanResult {
+        mut findings,
+        mut stats,
+    } = engine::scan_with_cache(&discovery, &opts, cache.as_ref());
+    let written_baseline = match &args.write_baseline {
+        Some(path) => {
+            let recorded = baseline::Baseline::record(&findings);
+            recorded
+                .write(path)
+                .into_diagnostic()
+                .wrap_err_with(|| format!("cannot write baseline {}", path.display()))?;
+            Some(recorded)
+        }
+        None => None,
     };
+    if let Some(baseline) = written_baseline.as_ref().or(baseline.as_ref()) {
+        let audited: std::collections::HashSet<&str> = discovery
+            .files
+            .iter()
+            .filter(|f| opts.include_tests || !f.is_test)
+            .map(|f| f.rel.as_str())
+            .collect();
+        let scanned: Vec<String> = paths.iter().map(|p| discover::relative(p, &root)).collect();
+        // Stale: recorded for a file this run audited, or for a deleted file under what was
+        // scanned (and, when sharding, in this shard).
+        let in_scope = |rel: &str| {
+            audited.contains(rel)
+                || !root.join(rel).exists()
+                    && scanned.iter().any(|s| {
+                        s.is_empty() || s == "." || rel == s || rel.starts_with(&format!("{s}/"))
+                    })
+                    && match (args.shard, &shard_assignment) {
+                        (Some(shard), Some(assignment)) => {
+                            shard::owns(shard, assignment, &discovery.unit_roots, rel)
+                        }
+                        _ => true,
+                    }
+        };
+        let applied = baseline.apply(&mut findings, in_scope);
+        stats.baseline_hidden = applied.hidden;
+        stats.baseline_stale = applied.stale;
+    }
+    if let Some(changed) = &changed {
+        let project_rules: Vec<&str> = rules::PROJECT_CHECKS.iter().map(|c| c.id()).collect();
+        stats.outside_diff = changed.retain(&mut findings, &project_rules, &discovery.unit_roots);
+    }
     let enabled_rules = rules::all()
         .iter()
         .filter(|r| opts.selection.enabled(&r.id))
         .collect();
     let report = Report {
-        findings: &result.findings,
-        stats: &result.stats,
+        findings: &findings,
+        stats: &stats,
         rules: enabled_rules,
         root: &root,
-        color,
+        color: use_color(args.color),
+        shard: args.shard,
     };
-    for (format, path) in &outputs {
-        report::write_file(*format, &report, path)
+    emit(
+        &report,
+        args.format,
+        &outputs,
+        args.quiet,
+        fail_on,
+        out,
+    )
+}
+
+fn use_color(choice: Color) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+/// `--output FORMAT=PATH` specifications.
+fn output_specs(specs: &[String]) -> miette::Result<Vec<(Format, PathBuf)>> {
+    let mut outputs = Vec::new();
+    for spec in specs {
+        let (fmt, path) = spec
+            .split_once('=')
+            .ok_or_else(|| miette!("--output takes FORMAT=PATH, got `{spec}`"))?;
+        let format = Format::parse(fmt).ok_or_else(|| {
+            miette!("--output: unknown format `{fmt}` (text, concise, json, sarif, github)")
+        })?;
+        outputs.push((format, PathBuf::from(path)));
+    }
+    Ok(outputs)
+}
+
+/// Writes the report files and standard output; the exit code for `fail_on`.
+fn emit(
+    report: &Report<'_>,
+    format: Format,
+    outputs: &[(Format, PathBuf)],
+    quiet: bool,
+    fail_on: FailOn,
+    out: &mut dyn Write,
+) -> miette::Result<u8> {
+    for (format, path) in outputs {
+        report::write_file(*format, report, path)
             .into_diagnostic()
             .wrap_err_with(|| format!("cannot write {}", path.display()))?;
     }
-    let written = if args.quiet && args.format == Format::Text {
-        report::concise::write(&report, out)
+    let written = if quiet && format == Format::Text {
+        report::concise::write(report, out)
     } else {
-        report::write(args.format, &report, out)
+        report::write(format, report, out)
     };
     match written {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -223,4 +314,25 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
     };
     let failed = threshold.is_some_and(|t| report.visible().any(|f| f.severity >= t));
     Ok(u8::from(failed))
+}
+
+fn merge(args: MergeArgs, out: &mut dyn Write) -> miette::Result<u8> {
+    let outputs = output_specs(&args.output)?;
+    let reports = args
+        .reports
+        .iter()
+        .map(|p| merge::read(p))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| miette!("{e}"))?;
+    let merged = merge::merge(reports).map_err(|e| miette!("cannot merge: {e}"))?;
+    let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let report = Report {
+        findings: &merged.findings,
+        stats: &merged.stats,
+        rules: merged.rules,
+        root: &root,
+        color: use_color(args.color),
+        shard: None,
+    };
+    emit(&report, args.format, &outputs, false, args.fail_on, out)
 }

@@ -43,6 +43,8 @@ pub struct Report<'a> {
     /// The folder paths are relative to.
     pub root: &'a Path,
     pub color: bool,
+    /// Set when this run audited one shard (`--shard K/N`); `resilint merge` checks it.
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl Report<'_> {

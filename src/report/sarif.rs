@@ -136,6 +136,12 @@ pub fn document(report: &Report<'_>) -> Value {
                 }
             }],
             "partialFingerprints": { "resilint/v1": f.fingerprint },
+            // What the region and message round off, for `resilint merge` to read back.
+            "properties": {
+                "endLine": f.span.end_line,
+                "endColumn": f.span.end_col,
+                "help": f.help,
+            },
         });
         if let Some(i) = index_of(&f.rule) {
             result["ruleIndex"] = json!(i);
@@ -174,13 +180,22 @@ pub fn document(report: &Report<'_>) -> Value {
                 "toolExecutionNotifications": notifications,
             }],
             "results": results,
-            "properties": {
-                "files": report.stats.files,
-                "lines": report.stats.lines,
-                "parseErrors": report.stats.parse_errors,
-            },
+            "properties": run_properties(report),
         }],
     })
+}
+
+fn run_properties(report: &Report<'_>) -> Value {
+    let mut properties = json!({
+        "files": report.stats.files,
+        "lines": report.stats.lines,
+        "parseErrors": report.stats.parse_errors,
+        "stats": report.stats,
+    });
+    if let Some(shard) = report.shard {
+        properties["shard"] = json!(shard.to_string());
+    }
+    properties
 }
 
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
