@@ -4,7 +4,7 @@
 //! touches any file of its unit.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::finding::Finding;
@@ -94,47 +94,60 @@ impl GitError {
     }
 }
 
-/// The lines changed in the working tree under `root` since the merge base of `rev` and HEAD.
+/// The lines changed in the working tree since the merge base of `rev` and HEAD, in the git
+/// repository that holds `at` (the first path scanned), by path relative to the scan `root`.
 /// Every error says what to do: not a repository, an unknown revision (fetch it), a shallow
 /// clone without the merge base (fetch more history).
-pub fn changed_since(root: &Path, rev: &str) -> Result<ChangedLines, String> {
-    git(root, &["rev-parse", "--show-toplevel"]).map_err(|e| match e {
+pub fn changed_since(at: &Path, root: &Path, rev: &str) -> Result<ChangedLines, String> {
+    let at = if at.is_file() {
+        at.parent().unwrap_or(at)
+    } else {
+        at
+    };
+    let at = if at.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        at
+    };
+    let toplevel = git(at, &["rev-parse", "--show-toplevel"]).map_err(|e| match e {
         GitError::Failed(_) => format!(
             "--diff {rev}: {} is not inside a git repository",
-            root.display()
+            at.display()
         ),
         other => other.describe("git rev-parse"),
     })?;
+    let top = PathBuf::from(toplevel.trim_end_matches(['\n', '\r']));
     let commit = format!("{rev}^{{commit}}");
     if git(
-        root,
+        &top,
         &["rev-parse", "--verify", "--quiet", "--end-of-options", &commit],
     )
     .is_err()
     {
         return Err(format!(
             "--diff {rev}: no commit `{rev}` in this repository. {}",
-            fetch_hint(root, rev)
+            fetch_hint(&top, rev)
         ));
     }
-    if git(root, &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).is_err() {
+    if git(&top, &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).is_err() {
         return Err(format!(
             "--diff {rev}: HEAD has no commit yet, so there is nothing to compare with"
         ));
     }
-    let base = match git(root, &["merge-base", "--end-of-options", rev, "HEAD"]) {
+    let base = match git(&top, &["merge-base", "--end-of-options", rev, "HEAD"]) {
         Ok(out) => out.trim().to_string(),
         Err(GitError::Failed(_)) => {
-            let shallow = git(root, &["rev-parse", "--is-shallow-repository"])
+            let shallow = git(&top, &["rev-parse", "--is-shallow-repository"])
                 .map(|s| s.trim() == "true")
                 .unwrap_or(false);
             return Err(if shallow {
+                let (remote, refspec) = remote_refspec(&top, rev);
                 format!(
                     "--diff {rev}: this is a shallow clone and the merge base of `{rev}` and HEAD \
                      is not in it, so the changed lines cannot be known. Fetch the history of both \
-                     back to their common ancestor: `git fetch --deepen=100 origin` (repeat until \
-                     `git merge-base {rev} HEAD` prints a commit) or `git fetch --unshallow origin`; \
-                     with actions/checkout, `fetch-depth: 0`"
+                     back to their common ancestor: `git fetch --deepen=100 {remote} {refspec}` \
+                     (repeat until `git merge-base {rev} HEAD` prints a commit), or all of it: \
+                     `git fetch --unshallow {remote}`; with actions/checkout, `fetch-depth: 0`"
                 )
             } else {
                 format!("--diff {rev}: `{rev}` and HEAD have no common history")
@@ -143,29 +156,24 @@ pub fn changed_since(root: &Path, rev: &str) -> Result<ChangedLines, String> {
         Err(e) => return Err(e.describe("git merge-base")),
     };
     let patch = git(
-        root,
+        &top,
         &[
             "diff",
             "--no-color",
             "--no-ext-diff",
             "--no-textconv",
-            "--relative",
             "--src-prefix=a/",
             "--dst-prefix=b/",
             "-U0",
             "-M",
             &base,
             "--",
-            ".",
         ],
     )
     .map_err(|e| e.describe("git diff"))?;
     let mut changed = parse_patch(&patch);
-    let untracked = git(
-        root,
-        &["ls-files", "--others", "--exclude-standard", "-z", "--", "."],
-    )
-    .map_err(|e| e.describe("git ls-files"))?;
+    let untracked = git(&top, &["ls-files", "--others", "--exclude-standard", "-z"])
+        .map_err(|e| e.describe("git ls-files"))?;
     for path in untracked.split('\0').filter(|p| !p.is_empty()) {
         changed
             .files
@@ -174,18 +182,56 @@ pub fn changed_since(root: &Path, rev: &str) -> Result<ChangedLines, String> {
             .lines
             .push((1, u32::MAX));
     }
-    Ok(changed)
+    Ok(changed.rebased(&top, root))
 }
 
-/// How to fetch a revision that is not there: from its remote when it names one.
-fn fetch_hint(root: &Path, rev: &str) -> String {
-    let remotes = git(root, &["remote"]).unwrap_or_default();
-    for remote in remotes.lines() {
+impl ChangedLines {
+    /// From paths relative to the repository's top folder to paths relative to the scan root;
+    /// files outside the scan root are left out.
+    fn rebased(self, top: &Path, root: &Path) -> ChangedLines {
+        let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let (top, root) = (canon(top), canon(root));
+        let files = self
+            .files
+            .into_iter()
+            .filter_map(|(path, lines)| {
+                let rel = top.join(&path).strip_prefix(&root).ok()?.to_path_buf();
+                Some((crate::discover::relative(&rel, Path::new("")), lines))
+            })
+            .collect();
+        ChangedLines { files }
+    }
+}
+
+/// The remote a revision comes from, and the refspec that fetches it into the name it is
+/// known by (a single-branch clone, as CI makes, does not update other branches' names).
+fn remote_refspec(top: &Path, rev: &str) -> (String, String) {
+    let remotes = git(top, &["remote"]).unwrap_or_default();
+    let remotes: Vec<&str> = remotes.lines().collect();
+    for remote in &remotes {
         if let Some(branch) = rev.strip_prefix(&format!("{remote}/")) {
-            return format!("Fetch it first: `git fetch {remote} {branch}`");
+            return (
+                remote.to_string(),
+                format!("{branch}:refs/remotes/{remote}/{branch}"),
+            );
         }
     }
-    format!("Fetch it first (for example `git fetch origin {rev}`), or name a branch, tag or commit that exists")
+    let remote = remotes
+        .iter()
+        .find(|r| **r == "origin")
+        .or(remotes.first())
+        .unwrap_or(&"origin");
+    (remote.to_string(), rev.to_string())
+}
+
+/// How to fetch a revision that is not there.
+fn fetch_hint(top: &Path, rev: &str) -> String {
+    if git(top, &["remote"]).unwrap_or_default().trim().is_empty() {
+        return "Name a branch, tag or commit of this repository (it has no remote to fetch from)"
+            .to_string();
+    }
+    let (remote, refspec) = remote_refspec(top, rev);
+    format!("Fetch it first: `git fetch {remote} {refspec}`")
 }
 
 /// Reads `git diff -U0` output: the new side's line ranges per file.

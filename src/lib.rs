@@ -171,7 +171,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
         .map(|shard| shard::apply(&mut discovery, shard));
     // Before the scan, so that a bad revision or a shallow clone fails fast.
     let changed = match &args.diff {
-        Some(rev) => Some(diff::changed_since(&root, rev).map_err(|e| miette!("{e}"))?),
+        Some(rev) => Some(diff::changed_since(&paths[0], &root, rev).map_err(|e| miette!("{e}"))?),
         None => None,
     };
     let baseline = match (&args.baseline, &args.write_baseline) {
