@@ -94,11 +94,7 @@ impl Baseline {
     /// fingerprint (fingerprints number repeated identical lines, so two identical findings
     /// need two entries). Unmatched entries whose path `in_scope` says this run audited are
     /// counted as stale; entries for paths outside the scan are neither.
-    pub fn apply(
-        &self,
-        findings: &mut Vec<Finding>,
-        in_scope: impl Fn(&str) -> bool,
-    ) -> Applied {
+    pub fn apply(&self, findings: &mut Vec<Finding>, in_scope: impl Fn(&str) -> bool) -> Applied {
         let mut remaining: HashMap<&str, usize> = HashMap::new();
         for e in &self.findings {
             *remaining.entry(e.fingerprint.as_str()).or_default() += 1;

@@ -47,8 +47,7 @@ impl ChangedLines {
         project_rules: &[&str],
         unit_roots: &[String],
     ) -> usize {
-        let touched_units: BTreeSet<&str> =
-            self.paths().map(|p| unit_of(p, unit_roots)).collect();
+        let touched_units: BTreeSet<&str> = self.paths().map(|p| unit_of(p, unit_roots)).collect();
         let before = findings.len();
         findings.retain(|f| {
             if project_rules.contains(&f.rule.as_str()) {
@@ -120,7 +119,13 @@ pub fn changed_since(at: &Path, root: &Path, rev: &str) -> Result<ChangedLines, 
     let commit = format!("{rev}^{{commit}}");
     if git(
         &top,
-        &["rev-parse", "--verify", "--quiet", "--end-of-options", &commit],
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &commit,
+        ],
     )
     .is_err()
     {

@@ -98,7 +98,10 @@ mod tests {
     #[test]
     fn normalised_source_ignores_spacing_and_trailing_commas() {
         let a = normalise_source("requests.get(url, timeout=None)");
-        assert_eq!(a, normalise_source("  requests.get( url,timeout = None, )  "));
+        assert_eq!(
+            a,
+            normalise_source("  requests.get( url,timeout = None, )  ")
+        );
         assert_eq!(a, normalise_source("requests.get(url,\ttimeout=None,)"));
         assert_ne!(a, normalise_source("requests.post(url, timeout=None)"));
     }

@@ -122,6 +122,11 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
     };
     let mut ignore = options.ignore.clone().unwrap_or_default();
     ignore.extend(args.ignore.iter().cloned());
+    // Files named one by one (a pre-commit hook, an editor) are not a whole project: the
+    // project-level rules, which judge a unit by everything in it, would guess.
+    if paths.iter().all(|p| p.is_file()) {
+        ignore.extend(rules::PROJECT_CHECKS.iter().map(|c| c.id().to_string()));
+    }
     let mut severity = std::collections::BTreeMap::new();
     for (id, sev) in &options.severity {
         if let Some(s) = Severity::parse(sev) {
@@ -166,9 +171,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
             exclude: &exclude,
         },
     );
-    let shard_assignment = args
-        .shard
-        .map(|shard| shard::apply(&mut discovery, shard));
+    let shard_assignment = args.shard.map(|shard| shard::apply(&mut discovery, shard));
     // Before the scan, so that a bad revision or a shallow clone fails fast.
     let changed = match &args.diff {
         Some(rev) => Some(diff::changed_since(&paths[0], &root, rev).map_err(|e| miette!("{e}"))?),
@@ -246,14 +249,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
         color: use_color(args.color),
         shard: args.shard,
     };
-    emit(
-        &report,
-        args.format,
-        &outputs,
-        args.quiet,
-        fail_on,
-        out,
-    )
+    emit(&report, args.format, &outputs, args.quiet, fail_on, out)
 }
 
 fn use_color(choice: Color) -> bool {

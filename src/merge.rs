@@ -81,7 +81,11 @@ fn from_json(doc: &Value) -> Result<ShardReport, String> {
         .map_err(|e| format!("`stats` is not resilint's: {e}"))?;
     let rules = array(doc, "rules")?
         .iter()
-        .map(|r| r.as_str().map(str::to_string).ok_or("a rule ID is not text"))
+        .map(|r| {
+            r.as_str()
+                .map(str::to_string)
+                .ok_or("a rule ID is not text")
+        })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(ShardReport {
         findings,
@@ -98,7 +102,10 @@ fn from_sarif(doc: &Value) -> Result<ShardReport, String> {
     };
     let driver = &run["tool"]["driver"];
     if driver["name"] != "resilint" {
-        return Err(format!("a SARIF report from {}, not resilint", driver["name"]));
+        return Err(format!(
+            "a SARIF report from {}, not resilint",
+            driver["name"]
+        ));
     }
     let properties = &run["properties"];
     let stats: Stats = serde_json::from_value(properties["stats"].clone())
@@ -140,9 +147,7 @@ fn from_sarif(doc: &Value) -> Result<ShardReport, String> {
                 .unwrap_or_default()
                 .to_string(),
             fingerprint: string(&r["partialFingerprints"], "resilint/v1")?,
-            suppressed: r["suppressions"]
-                .as_array()
-                .is_some_and(|s| !s.is_empty()),
+            suppressed: r["suppressions"].as_array().is_some_and(|s| !s.is_empty()),
             rule,
         });
     }

@@ -50,7 +50,9 @@ impl std::fmt::Display for Shard {
 pub fn assignment(discovery: &Discovery, count: u32) -> BTreeMap<String, u32> {
     let mut sizes: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &discovery.files {
-        *sizes.entry(unit_of(&f.rel, &discovery.unit_roots)).or_default() += 1;
+        *sizes
+            .entry(unit_of(&f.rel, &discovery.unit_roots))
+            .or_default() += 1;
     }
     for (path, _) in &discovery.skipped {
         sizes
@@ -128,13 +130,7 @@ mod tests {
 
     #[test]
     fn parses_k_of_n() {
-        assert_eq!(
-            Shard::parse("2/3"),
-            Ok(Shard {
-                index: 2,
-                count: 3
-            })
-        );
+        assert_eq!(Shard::parse("2/3"), Ok(Shard { index: 2, count: 3 }));
         for bad in ["0/3", "4/3", "1/0", "3", "a/b", "1/-2"] {
             assert!(Shard::parse(bad).is_err(), "{bad}");
         }
@@ -155,13 +151,7 @@ mod tests {
         let mut seen = Vec::new();
         for k in 1..=3 {
             let mut part = discovery(&files, &["a", "b", "c"]);
-            apply(
-                &mut part,
-                Shard {
-                    index: k,
-                    count: 3,
-                },
-            );
+            apply(&mut part, Shard { index: k, count: 3 });
             seen.extend(part.files.into_iter().map(|f| f.rel));
         }
         seen.sort();

@@ -89,7 +89,11 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         hidden.push_str(&format!(
             ", {} stale baseline {} (fixed or gone: --write-baseline refreshes it)",
             s.baseline_stale,
-            if s.baseline_stale == 1 { "entry" } else { "entries" }
+            if s.baseline_stale == 1 {
+                "entry"
+            } else {
+                "entries"
+            }
         ));
     }
     writeln!(
