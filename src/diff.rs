@@ -323,4 +323,51 @@ mod tests {
         assert!(!c.touches("gone.py", 1, 1));
         assert!(c.touches("café \"x\".py", 1, 1));
     }
+
+    fn finding(rule: &str, path: &str, line: u32) -> Finding {
+        Finding {
+            rule: rule.into(),
+            name: String::new(),
+            severity: crate::finding::Severity::Error,
+            message: String::new(),
+            help: None,
+            path: path.into(),
+            span: crate::facts::Span {
+                line,
+                col: 1,
+                end_line: line,
+                end_col: 2,
+            },
+            snippet: String::new(),
+            fingerprint: String::new(),
+            suppressed: false,
+        }
+    }
+
+    #[test]
+    fn project_findings_stay_when_the_change_touches_their_unit() {
+        let patch = "+++ b/services/api/app/routes.py\n@@ -0,0 +7 @@\n+x\n";
+        let changed = parse_patch(patch);
+        let roots = vec!["services/api".to_string(), "services/worker".to_string()];
+        let mut findings = vec![
+            finding("RES101", "services/api/app/routes.py", 7),
+            finding("RES101", "services/api/app/routes.py", 3),
+            // Project-level: reported at a file the change did not touch, in a touched unit.
+            finding("OBS900", "services/api/app/main.py", 1),
+            finding("OBS900", "services/worker/src/main.rs", 1),
+        ];
+        let dropped = changed.retain(&mut findings, &["OBS900"], &roots);
+        assert_eq!(dropped, 2);
+        let kept: Vec<(&str, u32)> = findings
+            .iter()
+            .map(|f| (f.path.as_str(), f.span.line))
+            .collect();
+        assert_eq!(
+            kept,
+            vec![
+                ("services/api/app/routes.py", 7),
+                ("services/api/app/main.py", 1)
+            ]
+        );
+    }
 }

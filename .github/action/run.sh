@@ -87,12 +87,12 @@ fi
 
 # 1. The full scan.
 mkdir -p "$(dirname "$sarif")" || fail "cannot create the folder of $sarif"
-full=(check "${paths[@]}" "${common[@]}" --format json --fail-on never --output "sarif=$sarif")
+full=(check "${paths[@]}" ${common[@]+"${common[@]}"} --format json --fail-on never --output "sarif=$sarif")
 if [ -n "$min_score" ]; then full+=(--min-score "$min_score"); fi
 if "$resilint" check --help | grep -q markdown; then
   full+=(--output "markdown=$work/scorecard.md")
 fi
-"$resilint" "${full[@]}" >"$work/full.json" 2>"$work/full.err"
+GITHUB_STEP_SUMMARY="" "$resilint" "${full[@]}" >"$work/full.json" 2>"$work/full.err"
 full_status=$?
 cat "$work/full.err" >&2
 case $full_status in
@@ -101,9 +101,10 @@ case $full_status in
 esac
 
 # 2. The gate scan (the facts cache makes it cheap).
-gate=(check "${paths[@]}" "${common[@]}" --format github --fail-on "$fail_on" --output "json=$work/gate.json")
+gate=(check "${paths[@]}" ${common[@]+"${common[@]}"} --format github --fail-on "$fail_on" --output "json=$work/gate.json")
 if [ -n "$base" ]; then gate+=(--diff "$base"); fi
-"$resilint" "${gate[@]}" >"$work/annotations.txt" 2>"$work/gate.err"
+# The summary is written below, once, from the full scan.
+GITHUB_STEP_SUMMARY="" "$resilint" "${gate[@]}" >"$work/annotations.txt" 2>"$work/gate.err"
 gate_status=$?
 cat "$work/gate.err" >&2
 case $gate_status in
@@ -119,7 +120,7 @@ fi
 
 # 3. Outputs and summary.
 score() {
-  jq -r --arg area "$1" '.scores[$area] | if type == "object" then .score else . end // empty' "$work/full.json"
+  jq -r --arg area "$1" '.scores[$area] | if type == "object" then .value else . end // empty' "$work/full.json"
 }
 findings=$(jq '.findings | length' "$work/gate.json")
 {
