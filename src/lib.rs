@@ -171,7 +171,9 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
             exclude: &exclude,
         },
     );
-    let shard_assignment = args.shard.map(|shard| shard::apply(&mut discovery, shard));
+    let shard_assignment = args
+        .shard
+        .map(|shard| shard::apply(&mut discovery, shard, opts.include_tests));
     // Before the scan, so that a bad revision or a shallow clone fails fast.
     let changed = match &args.diff {
         Some(rev) => Some(diff::changed_since(&paths[0], &root, rev).map_err(|e| miette!("{e}"))?),

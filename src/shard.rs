@@ -44,15 +44,16 @@ impl std::fmt::Display for Shard {
     }
 }
 
-/// Which shard (0-based) each unit root goes to. Units are placed largest first (by files
-/// discovered, test files included) on the least loaded shard, ties to the lower shard and to
-/// the smaller root: balanced, and the same on every machine that walks the same tree.
-pub fn assignment(discovery: &Discovery, count: u32) -> BTreeMap<String, u32> {
+/// Which shard (0-based) each unit root goes to. Units are placed largest first (by files to
+/// audit: test files count only with `include_tests`, since otherwise they are not read) on
+/// the least loaded shard, ties to the lower shard and to the smaller root: balanced, and the
+/// same on every machine that walks the same tree with the same options.
+pub fn assignment(discovery: &Discovery, count: u32, include_tests: bool) -> BTreeMap<String, u32> {
     let mut sizes: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &discovery.files {
         *sizes
             .entry(unit_of(&f.rel, &discovery.unit_roots))
-            .or_default() += 1;
+            .or_default() += usize::from(include_tests || !f.is_test);
     }
     for (path, _) in &discovery.skipped {
         sizes
@@ -94,8 +95,12 @@ pub fn owns(
 /// Keeps only this shard's files and walk problems. Unit roots and pin files stay: a file's
 /// unit and its pinned library versions do not depend on which shard reads it.
 /// Returns the assignment, for deciding which other paths (baseline entries) are this shard's.
-pub fn apply(discovery: &mut Discovery, shard: Shard) -> BTreeMap<String, u32> {
-    let assignment = assignment(discovery, shard.count);
+pub fn apply(
+    discovery: &mut Discovery,
+    shard: Shard,
+    include_tests: bool,
+) -> BTreeMap<String, u32> {
+    let assignment = assignment(discovery, shard.count, include_tests);
     let roots = discovery.unit_roots.clone();
     discovery
         .files
@@ -142,7 +147,7 @@ mod tests {
             "a/x.py", "a/y.py", "a/z.py", "b/x.py", "b/y.py", "c/x.py", "main.py", "lib.py",
         ];
         let d = discovery(&files, &["a", "b", "c"]);
-        let a = assignment(&d, 3);
+        let a = assignment(&d, 3, false);
         // Largest first on the least loaded shard: a(3) → 0, root(2) → 1, b(2) → 2, c(1) → 1.
         assert_eq!(a["a"], 0);
         assert_eq!(a[""], 1);
@@ -151,7 +156,7 @@ mod tests {
         let mut seen = Vec::new();
         for k in 1..=3 {
             let mut part = discovery(&files, &["a", "b", "c"]);
-            apply(&mut part, Shard { index: k, count: 3 });
+            apply(&mut part, Shard { index: k, count: 3 }, false);
             seen.extend(part.files.into_iter().map(|f| f.rel));
         }
         seen.sort();
