@@ -92,9 +92,9 @@ impl Baseline {
 
     /// Removes the findings the baseline records. An entry hides one finding with its
     /// fingerprint (fingerprints number repeated identical lines, so two identical findings
-    /// need two entries). Unmatched entries whose path `in_scope` says this run audited are
-    /// counted as stale; entries for paths outside the scan are neither.
-    pub fn apply(&self, findings: &mut Vec<Finding>, in_scope: impl Fn(&str) -> bool) -> Applied {
+    /// need two entries). Unmatched entries that `in_scope` says this run could have found
+    /// (a file it audited, a rule it ran) are counted as stale; the others are neither.
+    pub fn apply(&self, findings: &mut Vec<Finding>, in_scope: impl Fn(&Entry) -> bool) -> Applied {
         let mut remaining: HashMap<&str, usize> = HashMap::new();
         for e in &self.findings {
             *remaining.entry(e.fingerprint.as_str()).or_default() += 1;
@@ -118,7 +118,7 @@ impl Baseline {
             if let Some(n) = remaining.get_mut(e.fingerprint.as_str()) {
                 if *n > 0 {
                     *n -= 1;
-                    stale += usize::from(in_scope(&e.path));
+                    stale += usize::from(in_scope(e));
                 }
             }
         }
@@ -162,7 +162,7 @@ mod tests {
         ];
         let baseline = Baseline::record(&old);
         let mut now = vec![finding("a.py", "1:0"), finding("a.py", "5:0")];
-        let applied = baseline.apply(&mut now, |p| p != "elsewhere/b.py");
+        let applied = baseline.apply(&mut now, |e| e.path != "elsewhere/b.py");
         assert_eq!(now, vec![finding("a.py", "5:0")]);
         assert_eq!(
             applied,

@@ -109,7 +109,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PATH")]
     pub baseline: Option<PathBuf>,
     /// Record the current findings in this baseline file, then report with it applied.
-    #[arg(long, value_name = "PATH", conflicts_with = "diff")]
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["diff", "baseline"])]
     pub write_baseline: Option<PathBuf>,
     /// Report only findings on lines added or changed since the merge base with this git
     /// revision (uncommitted and untracked changes included).

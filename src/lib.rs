@@ -179,9 +179,9 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
         Some(rev) => Some(diff::changed_since(&paths[0], &root, rev).map_err(|e| miette!("{e}"))?),
         None => None,
     };
-    let baseline = match (&args.baseline, &args.write_baseline) {
-        (Some(path), _) => Some(baseline::Baseline::read(path).map_err(|e| miette!("{e}"))?),
-        _ => None,
+    let baseline = match &args.baseline {
+        Some(path) => Some(baseline::Baseline::read(path).map_err(|e| miette!("{e}"))?),
+        None => None,
     };
     if args.parse_only {
         let parsed = engine::parse_only(&discovery, &opts);
@@ -216,20 +216,23 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
             .map(|f| f.rel.as_str())
             .collect();
         let scanned: Vec<String> = paths.iter().map(|p| discover::relative(p, &root)).collect();
-        // Stale: recorded for a file this run audited, or for a deleted file under what was
-        // scanned (and, when sharding, in this shard).
-        let in_scope = |rel: &str| {
-            audited.contains(rel)
-                || !root.join(rel).exists()
-                    && scanned.iter().any(|s| {
-                        s.is_empty() || s == "." || rel == s || rel.starts_with(&format!("{s}/"))
-                    })
-                    && match (args.shard, &shard_assignment) {
-                        (Some(shard), Some(assignment)) => {
-                            shard::owns(shard, assignment, &discovery.unit_roots, rel)
-                        }
-                        _ => true,
+        // Stale: recorded by a rule that ran, for a file this run audited or a deleted file
+        // under what was scanned (and, when sharding, in this shard).
+        let deleted_in_scope = |rel: &str| {
+            !root.join(rel).exists()
+                && scanned.iter().any(|s| {
+                    s.is_empty() || s == "." || rel == s || rel.starts_with(&format!("{s}/"))
+                })
+                && match (args.shard, &shard_assignment) {
+                    (Some(shard), Some(assignment)) => {
+                        shard::owns(shard, assignment, &discovery.unit_roots, rel)
                     }
+                    _ => true,
+                }
+        };
+        let in_scope = |entry: &baseline::Entry| {
+            opts.selection.enabled(&entry.rule)
+                && (audited.contains(entry.path.as_str()) || deleted_in_scope(&entry.path))
         };
         let applied = baseline.apply(&mut findings, in_scope);
         stats.baseline_hidden = applied.hidden;

@@ -202,6 +202,18 @@ fn a_baseline_entry_hides_one_finding_and_staleness_counts_only_what_was_scanned
     let run = check_json(dir.path(), &["--baseline", "base.json"]);
     assert_eq!(run.json()["stats"]["baseline_stale"], 1, "the deleted file");
     assert_eq!(run.json()["stats"]["baseline_hidden"], 2);
+    // Entries of rules that did not run are not stale either.
+    let run = check_json(
+        dir.path(),
+        &["--select", "RES102", "--baseline", "base.json"],
+    );
+    assert!(run.json()["stats"].get("baseline_stale").is_none());
+    // Recording and applying another baseline at once is refused.
+    let both = check_json(
+        dir.path(),
+        &["--baseline", "base.json", "--write-baseline", "new.json"],
+    );
+    assert_eq!(both.code, 2);
 }
 
 #[test]
