@@ -1,8 +1,9 @@
 //! The GitHub Action: its run step (`.github/action/run.sh`, the commands action.yml runs) as a
 //! runner runs it, with GITHUB_ACTIONS, GITHUB_EVENT_NAME, GITHUB_STEP_SUMMARY and GITHUB_OUTPUT
 //! set, against repositories with a real git history made here (a pull request checked out
-//! the way actions/checkout does: its merge commit alone, one commit deep); and action.yml and
-//! the workflows through zizmor and the GitHub Actions schemas (both installed by `.ci/run`).
+//! the way actions/checkout does: its merge commit alone, one commit deep); action.yml and the
+//! workflows through zizmor and the GitHub Actions schemas, and the pre-commit hook manifest
+//! through pre-commit (all three installed from PyPI by `.ci/run`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -436,6 +437,18 @@ fn the_action_and_workflows_validate_against_githubs_schemas() {
     let files = workflows();
     args.extend(files.iter().map(String::as_str));
     run_tool(&checker, &args);
+}
+
+#[test]
+fn pre_commit_accepts_the_hook_manifest() {
+    let Some(pre_commit) = ci_tool("pre-commit") else {
+        eprintln!("skipped: pre-commit is not installed (.ci/run installs it from PyPI)");
+        return;
+    };
+    run_tool(
+        &pre_commit,
+        &["validate-manifest", ".pre-commit-hooks.yaml"],
+    );
 }
 
 #[test]

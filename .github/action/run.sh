@@ -89,9 +89,10 @@ fi
 mkdir -p "$(dirname "$sarif")" || fail "cannot create the folder of $sarif"
 full=(check "${paths[@]}" ${common[@]+"${common[@]}"} --format json --fail-on never --output "sarif=$sarif")
 if [ -n "$min_score" ]; then full+=(--min-score "$min_score"); fi
-if "$resilint" check --help | grep -q markdown; then
-  full+=(--output "markdown=$work/scorecard.md")
-fi
+# A pinned older release may not write the scorecard yet.
+case "$("$resilint" check --help 2>/dev/null)" in
+  *markdown*) full+=(--output "markdown=$work/scorecard.md") ;;
+esac
 GITHUB_STEP_SUMMARY="" "$resilint" "${full[@]}" >"$work/full.json" 2>"$work/full.err"
 full_status=$?
 cat "$work/full.err" >&2
