@@ -364,6 +364,35 @@ fn inputs_turn_off_annotations_and_the_gate() {
         .contains("diff-only needs a pull_request event"));
 }
 
+#[test]
+fn paths_are_one_per_line_or_separated_by_spaces() {
+    if !tools_present() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let call = "import requests\nrequests.get(u)\n";
+    write(tmp.path(), "my dir/a.py", call);
+    write(tmp.path(), "other/b.py", call);
+    write(tmp.path(), "c.py", call);
+    let annotated = |paths: &str| {
+        let run = run_action(tmp.path(), "push", &[("paths", paths)]);
+        assert_eq!(run.code, 1, "{paths:?}: {}\n{}", run.stdout, run.stderr);
+        let mut files: Vec<String> = run
+            .annotations("error")
+            .iter()
+            .map(|l| l.split(',').next().unwrap().replace("::error file=", ""))
+            .collect();
+        files.sort();
+        files
+    };
+    assert_eq!(
+        annotated("my dir\n  other  \n"),
+        ["my dir/a.py", "other/b.py"]
+    );
+    assert_eq!(annotated("other c.py"), ["c.py", "other/b.py"]);
+    assert_eq!(annotated("."), ["c.py", "my dir/a.py", "other/b.py"]);
+}
+
 /// The path of a CI tool: in `RESILINT_CI_TOOLS` (where `.ci/run` installs it) or on PATH.
 fn ci_tool(name: &str) -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("RESILINT_CI_TOOLS") {

@@ -53,8 +53,20 @@ check_boolean diff-only "$diff_only"
 
 command -v jq >/dev/null || fail "the resilint action needs jq on the runner (GitHub-hosted runners have it)"
 
-# Paths are separated by white space or new lines.
-read -r -d '' -a paths <<<"${INPUT_PATHS:-.}" || true
+# Paths are one per line when the input has several lines (so a path may hold spaces), else
+# separated by spaces.
+paths=()
+paths_input=${INPUT_PATHS:-.}
+case "$paths_input" in
+  *$'\n'*)
+    while IFS= read -r line; do
+      line=${line#"${line%%[![:space:]]*}"}
+      line=${line%"${line##*[![:space:]]}"}
+      if [ -n "$line" ]; then paths+=("$line"); fi
+    done <<<"$paths_input"
+    ;;
+  *) read -r -a paths <<<"$paths_input" ;;
+esac
 [ "${#paths[@]}" -gt 0 ] || paths=(.)
 
 work=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/resilint.XXXXXX") || fail "cannot create a temporary folder"
