@@ -365,6 +365,42 @@ fn inputs_turn_off_annotations_and_the_gate() {
 }
 
 #[test]
+fn a_baseline_keeps_known_findings_from_gating_and_counts_stale_entries() {
+    if !tools_present() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let call = "import requests\nrequests.get(u)\n";
+    write(tmp.path(), "app/a.py", call);
+    write(tmp.path(), "app/b.py", call);
+    let recorded = Command::new(env!("CARGO_BIN_EXE_resilint"))
+        .current_dir(tmp.path())
+        .args(["check", "--write-baseline", ".resilint-baseline.json", "-q"])
+        .output()
+        .unwrap();
+    assert!(recorded.status.success());
+    write(
+        tmp.path(),
+        "app/b.py",
+        "import requests\nrequests.get(u, timeout=5)\n",
+    );
+    let inputs = [("baseline", ".resilint-baseline.json")];
+    let run = run_action(tmp.path(), "push", &inputs);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(run.outputs["findings"], "0");
+    assert!(
+        run.summary.contains("1 known finding in the baseline does not gate the job either. The baseline has 1 stale entry (fixed or gone)"),
+        "{}",
+        run.summary
+    );
+    write(tmp.path(), "app/c.py", call);
+    let run = run_action(tmp.path(), "push", &inputs);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.annotations("error").len(), 1);
+    assert!(run.annotations("error")[0].starts_with("::error file=app/c.py,"));
+}
+
+#[test]
 fn paths_are_one_per_line_or_separated_by_spaces() {
     if !tools_present() {
         return;
@@ -509,6 +545,7 @@ fn action_steps_take_inputs_only_through_the_environment() {
         "summary",
         "annotations",
         "diff-only",
+        "baseline",
         "version",
     ] {
         assert!(action.contains(&format!("\n  {input}:\n")), "input {input}");

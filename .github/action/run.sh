@@ -15,6 +15,7 @@ resilint=${RESILINT_BIN:-resilint}
 fail_on=${INPUT_FAIL_ON:-error}
 min_score=${INPUT_MIN_SCORE:-}
 config=${INPUT_CONFIG:-}
+baseline=${INPUT_BASELINE:-}
 sarif=${INPUT_SARIF_FILE:-resilint.sarif}
 summary_file=${GITHUB_STEP_SUMMARY:-/dev/null}
 output_file=${GITHUB_OUTPUT:-/dev/null}
@@ -116,6 +117,7 @@ esac
 # 2. The gate scan (the facts cache makes it cheap).
 gate=(check "${paths[@]}" ${common[@]+"${common[@]}"} --format github --fail-on "$fail_on" --output "json=$work/gate.json")
 if [ -n "$base" ]; then gate+=(--diff "$base"); fi
+if [ -n "$baseline" ]; then gate+=(--baseline "$baseline"); fi
 # The summary is written below, once, from the full scan.
 GITHUB_STEP_SUMMARY="" "$resilint" "${gate[@]}" >"$work/annotations.txt" 2>"$work/gate.err"
 gate_status=$?
@@ -159,7 +161,13 @@ if [ "$want_summary" = true ]; then
         + ((.stats.outside_diff // 0) as $elsewhere
            | if $elsewhere == 0 then ""
              elif $elsewhere == 1 then " 1 more, elsewhere in the code, does not gate this pull request; it is in the SARIF report."
-             else " \($elsewhere) more, elsewhere in the code, do not gate this pull request; they are in the SARIF report." end),
+             else " \($elsewhere) more, elsewhere in the code, do not gate this pull request; they are in the SARIF report." end)
+        + ((.stats.baseline_hidden // 0) as $known
+           | if $known == 0 then ""
+             else " \(plural($known; "known finding")) in the baseline \(if $known == 1 then "does" else "do" end) not gate the job either." end)
+        + ((.stats.baseline_stale // 0) as $stale
+           | if $stale == 0 then ""
+             else " The baseline has \(plural($stale; "stale entry") | sub("entrys"; "entries")) (fixed or gone): `resilint check --write-baseline` refreshes it." end),
       "",
       (if $annotations then
          "\($annotated) of \($n) annotated on the code; GitHub shows at most \($per_level) annotations per level and step"
