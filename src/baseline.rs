@@ -3,13 +3,16 @@
 //! legacy codebase only new problems are reported. Entries that no longer match a finding are
 //! stale: counted, so the team knows the baseline can be refreshed.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::discover::Discovery;
+use crate::engine::ScanOptions;
 use crate::finding::Finding;
+use crate::shard::Shard;
 
 /// Bumped when the file's meaning changes.
 const VERSION: u32 = 1;
@@ -123,6 +126,66 @@ impl Baseline {
             }
         }
         Applied { hidden, stale }
+    }
+}
+
+/// What a run could have found, so that an entry it did not match is stale: the entry's rule
+/// ran, and its file was audited — or is gone, and was under a scanned path (and, when
+/// sharding, in this shard). Entries for files outside the scan are not stale.
+pub struct Scope<'a> {
+    audited: HashSet<&'a str>,
+    /// The scanned paths relative to the root (`.` or empty for the root itself).
+    scanned: Vec<String>,
+    root: &'a Path,
+    opts: &'a ScanOptions,
+    unit_roots: &'a [String],
+    shard: Option<(Shard, &'a BTreeMap<String, u32>)>,
+}
+
+impl<'a> Scope<'a> {
+    pub fn new(
+        discovery: &'a Discovery,
+        paths: &[PathBuf],
+        root: &'a Path,
+        opts: &'a ScanOptions,
+        shard: Option<(Shard, &'a BTreeMap<String, u32>)>,
+    ) -> Scope<'a> {
+        Scope {
+            audited: discovery
+                .files
+                .iter()
+                .filter(|f| opts.include_tests || !f.is_test)
+                .map(|f| f.rel.as_str())
+                .collect(),
+            scanned: paths
+                .iter()
+                .map(|p| crate::discover::relative(p, root))
+                .collect(),
+            root,
+            opts,
+            unit_roots: &discovery.unit_roots,
+            shard,
+        }
+    }
+
+    pub fn contains(&self, entry: &Entry) -> bool {
+        let rel = entry.path.as_str();
+        self.opts.selection.enabled(&entry.rule)
+            && (self.audited.contains(rel) || self.deleted_here(rel))
+    }
+
+    fn deleted_here(&self, rel: &str) -> bool {
+        let under_scanned = self
+            .scanned
+            .iter()
+            .any(|s| s.is_empty() || s == "." || rel == s || rel.starts_with(&format!("{s}/")));
+        let in_shard = match self.shard {
+            Some((shard, assignment)) => {
+                crate::shard::owns(shard, assignment, self.unit_roots, rel)
+            }
+            None => true,
+        };
+        under_scanned && in_shard && !self.root.join(rel).exists()
     }
 }
 

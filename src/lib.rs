@@ -209,32 +209,14 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
         None => None,
     };
     if let Some(baseline) = written_baseline.as_ref().or(baseline.as_ref()) {
-        let audited: std::collections::HashSet<&str> = discovery
-            .files
-            .iter()
-            .filter(|f| opts.include_tests || !f.is_test)
-            .map(|f| f.rel.as_str())
-            .collect();
-        let scanned: Vec<String> = paths.iter().map(|p| discover::relative(p, &root)).collect();
-        // Stale: recorded by a rule that ran, for a file this run audited or a deleted file
-        // under what was scanned (and, when sharding, in this shard).
-        let deleted_in_scope = |rel: &str| {
-            !root.join(rel).exists()
-                && scanned.iter().any(|s| {
-                    s.is_empty() || s == "." || rel == s || rel.starts_with(&format!("{s}/"))
-                })
-                && match (args.shard, &shard_assignment) {
-                    (Some(shard), Some(assignment)) => {
-                        shard::owns(shard, assignment, &discovery.unit_roots, rel)
-                    }
-                    _ => true,
-                }
-        };
-        let in_scope = |entry: &baseline::Entry| {
-            opts.selection.enabled(&entry.rule)
-                && (audited.contains(entry.path.as_str()) || deleted_in_scope(&entry.path))
-        };
-        let applied = baseline.apply(&mut findings, in_scope);
+        let scope = baseline::Scope::new(
+            &discovery,
+            &paths,
+            &root,
+            &opts,
+            args.shard.zip(shard_assignment.as_ref()),
+        );
+        let applied = baseline.apply(&mut findings, |entry| scope.contains(entry));
         stats.baseline_hidden = applied.hidden;
         stats.baseline_stale = applied.stale;
     }

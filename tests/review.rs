@@ -582,6 +582,52 @@ fn shards_merged_equal_one_full_run_byte_for_byte() {
 }
 
 #[test]
+fn shards_with_a_baseline_merge_to_the_full_runs_counts() {
+    let dir = monorepo();
+    let p = dir.path();
+    check_json(p, &["--write-baseline", "base.json"]);
+    // One baselined problem fixed, one file deleted, one new problem.
+    std::fs::remove_file(p.join("tools/my tool.py")).unwrap();
+    write(
+        p,
+        "main.py",
+        "import requests\nrequests.head(url, timeout=5)\n",
+    );
+    write(
+        p,
+        "services/worker/src/new.rs",
+        "pub fn c() -> reqwest::Client {\n    reqwest::Client::new()\n}\n",
+    );
+    let full = check_json(p, &["--baseline", "base.json", "--fail-on", "never"]);
+    assert_eq!(full.json()["stats"]["baseline_stale"], 2, "{}", full.stdout);
+    assert_eq!(
+        full.hits(),
+        vec![hit("services/worker/src/new.rs", 2, "RES101")]
+    );
+    let mut parts = Vec::new();
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        let run = check_json(
+            p,
+            &[
+                "--baseline",
+                "base.json",
+                "--fail-on",
+                "never",
+                "--shard",
+                &shard,
+            ],
+        );
+        let path = format!("b{k}.json");
+        std::fs::write(p.join(&path), run.stdout).unwrap();
+        parts.push(path);
+    }
+    let mut args = vec!["merge", "--format", "json", "--fail-on", "never"];
+    args.extend(parts.iter().map(String::as_str));
+    assert_eq!(resilint(p, &args).stdout, full.stdout);
+}
+
+#[test]
 fn merge_refuses_an_incomplete_or_mixed_set_of_shards() {
     let dir = monorepo();
     let p = dir.path();
