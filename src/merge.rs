@@ -21,6 +21,8 @@ pub struct ShardReport {
     /// IDs of the rules that ran, sorted.
     pub rules: Vec<String>,
     pub shard: Option<Shard>,
+    /// The resilint version that wrote it.
+    pub version: String,
 }
 
 /// The joined reports.
@@ -92,6 +94,7 @@ fn from_json(doc: &Value) -> Result<ShardReport, String> {
         stats,
         rules,
         shard: shard(&doc["shard"])?,
+        version: string(&doc["tool"], "version")?,
     })
 }
 
@@ -156,12 +159,21 @@ fn from_sarif(doc: &Value) -> Result<ShardReport, String> {
         stats,
         rules,
         shard: shard(&properties["shard"])?,
+        version: string(driver, "version")?,
     })
 }
 
 /// Joins shard reports. Shard reports must be all the shards of one run, once each, with the
 /// same rules; reports without shard marks are joined as they are.
 pub fn merge(reports: Vec<ShardReport>) -> Result<Merged, String> {
+    let versions: BTreeSet<&str> = reports.iter().map(|r| r.version.as_str()).collect();
+    if versions.len() > 1 {
+        let versions: Vec<&str> = versions.into_iter().collect();
+        return Err(format!(
+            "the reports come from different resilint versions ({}): their findings and fingerprints may differ",
+            versions.join(", ")
+        ));
+    }
     let rule_sets: BTreeSet<&Vec<String>> = reports.iter().map(|r| &r.rules).collect();
     if rule_sets.len() > 1 {
         return Err(
