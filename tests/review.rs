@@ -638,6 +638,14 @@ fn merge_refuses_an_incomplete_or_mixed_set_of_shards() {
     let selected = check_json(p, &["--select", "RES101", "--shard", "3/3"]);
     std::fs::write(p.join("other-rules.json"), selected.stdout).unwrap();
     std::fs::write(p.join("nonsense.json"), "{\"a\": 1}").unwrap();
+    let s3 = std::fs::read_to_string(p.join("s3.json")).unwrap();
+    let older = s3.replacen(
+        &format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION")),
+        "\"version\": \"0.0.1\"",
+        1,
+    );
+    assert_ne!(older, s3);
+    std::fs::write(p.join("older.json"), older).unwrap();
 
     let cases: &[(&[&str], &str)] = &[
         (&["s1.json", "s3.json"], "shard2/3missing"),
@@ -650,6 +658,10 @@ fn merge_refuses_an_incomplete_or_mixed_set_of_shards() {
             "randifferentrules",
         ),
         (&["nonsense.json"], "nonsense.json:neitherresilintJSON"),
+        (
+            &["s1.json", "s2.json", "older.json"],
+            "differentresilintversions",
+        ),
     ];
     for (files, said) in cases {
         let mut args = vec!["merge"];
