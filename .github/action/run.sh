@@ -157,7 +157,7 @@ if [ "$want_summary" = true ]; then
       .findings as $all
       | ($all | length) as $n
       | (if $base == "" then "Findings: **\($n)**" else "Findings on lines changed since `\($base)`: **\($n)**" end)
-        + " (\(plural(count("error"); "error")), \(plural(count("warning"); "warning")), \(plural(count("note"); "note")); the job fails on `\($fail_on)` and above)."
+        + " (\(plural(count("error"); "error")), \(plural(count("warning"); "warning")), \(plural(count("note"); "note")); \(if $fail_on == "never" then "fail-on is `never`" else "the job fails on `\($fail_on)` and above" end))."
         + ((.stats.outside_diff // 0) as $elsewhere
            | if $elsewhere == 0 then ""
              elif $elsewhere == 1 then " 1 more, elsewhere in the code, does not gate this pull request; it is in the SARIF report."
