@@ -31,6 +31,8 @@ pub enum Command {
         /// A rule ID, such as RES101.
         id: String,
     },
+    /// Join shard reports (JSON or SARIF, from `check --shard K/N`) into one report.
+    Merge(MergeArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -103,6 +105,41 @@ pub struct CheckArgs {
     /// Only parse the files and print how many parsed (for benchmarks).
     #[arg(long, hide = true)]
     pub parse_only: bool,
+    /// Colour in text output (NO_COLOR is honoured).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Hide the findings recorded in this baseline file (by fingerprint, not line number).
+    #[arg(long, value_name = "PATH")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file, then report with it applied.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["diff", "baseline"])]
+    pub write_baseline: Option<PathBuf>,
+    /// Report only findings on lines added or changed since the merge base with this git
+    /// revision (uncommitted and untracked changes included).
+    #[arg(long, value_name = "REF")]
+    pub diff: Option<String>,
+    /// Audit a deterministic share of the files: shard K of N (whole projects per shard).
+    #[arg(long, value_name = "K/N", value_parser = crate::shard::Shard::parse)]
+    pub shard: Option<crate::shard::Shard>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard reports written by `check --format json` or `--format sarif`.
+    #[arg(required = true)]
+    pub reports: Vec<PathBuf>,
+    /// What goes to standard output.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Also write a report to a file, as FORMAT=PATH (repeatable; written atomically).
+    #[arg(long, value_name = "FORMAT=PATH")]
+    pub output: Vec<String>,
+    /// Exit 1 when a finding at or above this severity is in the merged report.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Exit 1 when the merged Resilience or Observability score is below this (1.0–10.0).
+    #[arg(long, value_name = "N", value_parser = parse_min_score)]
+    pub min_score: Option<f64>,
     /// Colour in text output (NO_COLOR is honoured).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,

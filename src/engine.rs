@@ -75,7 +75,7 @@ impl ScanOptions {
     }
 }
 
-#[derive(Debug, Default, Clone, serde::Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Stats {
     /// Files read and audited.
     pub files: usize,
@@ -85,6 +85,44 @@ pub struct Stats {
     /// Files that could not be fully read (each has a RES000 note).
     pub parse_errors: usize,
     pub suppressed: usize,
+    /// Findings hidden by `--baseline`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub baseline_hidden: usize,
+    /// `--baseline` entries that matched no finding in the files audited.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub baseline_stale: usize,
+    /// Findings left out by `--diff` as not on a changed line.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub outside_diff: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl Stats {
+    /// Adds another shard's statistics: every count is a sum over the files, and shards
+    /// audit disjoint files. (Destructured so that a new field cannot be forgotten here.)
+    pub fn absorb(&mut self, other: &Stats) {
+        let Stats {
+            files,
+            lines,
+            test_files_skipped,
+            parse_errors,
+            suppressed,
+            baseline_hidden,
+            baseline_stale,
+            outside_diff,
+        } = other;
+        self.files += files;
+        self.lines += lines;
+        self.test_files_skipped += test_files_skipped;
+        self.parse_errors += parse_errors;
+        self.suppressed += suppressed;
+        self.baseline_hidden += baseline_hidden;
+        self.baseline_stale += baseline_stale;
+        self.outside_diff += outside_diff;
+    }
 }
 
 pub struct ScanResult {

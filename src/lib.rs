@@ -5,21 +5,25 @@
 
 pub mod api_roles;
 pub mod audit;
+pub mod baseline;
 pub mod cache;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod discover;
 pub mod engine;
 pub mod explain;
 pub mod facts;
 pub mod finding;
 pub mod lang;
+pub mod merge;
 pub mod project;
 pub mod report;
 pub mod rules;
 pub mod service;
 pub mod score;
+pub mod shard;
 pub mod source;
 pub mod suppress;
 pub mod versions;
@@ -29,7 +33,7 @@ use std::path::{Path, PathBuf};
 
 use miette::{miette, IntoDiagnostic, WrapErr};
 
-use cli::{CheckArgs, Cli, Color, Command, FailOn, ListFormat};
+use cli::{CheckArgs, Cli, Color, Command, FailOn, ListFormat, MergeArgs};
 use engine::{RuleSelection, ScanOptions};
 use finding::Severity;
 use report::{Format, Report};
@@ -52,6 +56,7 @@ pub fn run(cli: Cli) -> miette::Result<u8> {
             explain::explain(&mut out, meta).map(|_| 0)
         }
         Command::Check(args) => return check(args, &mut out),
+        Command::Merge(args) => return merge(args, &mut out),
     };
     match result {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
@@ -86,16 +91,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
             return Err(miette!("no such file or folder: {}", p.display()));
         }
     }
-    let mut outputs = Vec::new();
-    for spec in &args.output {
-        let (fmt, path) = spec
-            .split_once('=')
-            .ok_or_else(|| miette!("--output takes FORMAT=PATH, got `{spec}`"))?;
-        let format = Format::parse(fmt).ok_or_else(|| {
-            miette!("--output: unknown format `{fmt}` (text, concise, json, sarif, github, markdown, html)")
-        })?;
-        outputs.push((format, PathBuf::from(path)));
-    }
+    let outputs = output_specs(&args.output)?;
     if let Some(bad) = args
         .select
         .iter()
@@ -130,6 +126,11 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
     };
     let mut ignore = options.ignore.clone().unwrap_or_default();
     ignore.extend(args.ignore.iter().cloned());
+    // Files named one by one (a pre-commit hook, an editor) are not a whole project: the
+    // project-level rules, which judge a unit by everything in it, would guess.
+    if paths.iter().all(|p| p.is_file()) {
+        ignore.extend(rules::PROJECT_CHECKS.iter().map(|c| c.id().to_string()));
+    }
     let mut severity = std::collections::BTreeMap::new();
     for (id, sev) in &options.severity {
         if let Some(s) = Severity::parse(sev) {
@@ -170,7 +171,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
         catalog,
     };
 
-    let discovery = discover::discover(
+    let mut discovery = discover::discover(
         &paths,
         &discover::WalkOptions {
             root: &root,
@@ -178,6 +179,18 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
             exclude: &exclude,
         },
     );
+    let shard_assignment = args
+        .shard
+        .map(|shard| shard::apply(&mut discovery, shard, opts.include_tests));
+    // Before the scan, so that a bad revision or a shallow clone fails fast.
+    let changed = match &args.diff {
+        Some(rev) => Some(diff::changed_since(&paths[0], &root, rev).map_err(|e| miette!("{e}"))?),
+        None => None,
+    };
+    let baseline = match &args.baseline {
+        Some(path) => Some(baseline::Baseline::read(path).map_err(|e| miette!("{e}"))?),
+        None => None,
+    };
     if args.parse_only {
         let parsed = engine::parse_only(&discovery, &opts);
         writeln!(out, "{parsed} files parsed").into_diagnostic()?;
@@ -188,40 +201,110 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
     } else {
         cache::Cache::open(&root, opts.catalog.digest)
     };
-    let result = engine::scan_with_cache(&discovery, &opts, cache.as_ref());
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    let engine::ScanResult {
+        mut findings,
+        mut stats,
+    } = engine::scan_with_cache(&discovery, &opts, cache.as_ref());
+    let written_baseline = match &args.write_baseline {
+        Some(path) => {
+            let recorded = baseline::Baseline::record(&findings);
+            recorded
+                .write(path)
+                .into_diagnostic()
+                .wrap_err_with(|| format!("cannot write baseline {}", path.display()))?;
+            Some(recorded)
+        }
+        None => None,
     };
+    if let Some(baseline) = written_baseline.as_ref().or(baseline.as_ref()) {
+        let scope = baseline::Scope::new(
+            &discovery,
+            &paths,
+            &root,
+            &opts,
+            args.shard.zip(shard_assignment.as_ref()),
+        );
+        let applied = baseline.apply(&mut findings, |entry| scope.contains(entry));
+        stats.baseline_hidden = applied.hidden;
+        stats.baseline_stale = applied.stale;
+    }
+    if let Some(changed) = &changed {
+        let project_rules: Vec<&str> = rules::PROJECT_CHECKS.iter().map(|c| c.id()).collect();
+        stats.outside_diff = changed.retain(&mut findings, &project_rules, &discovery.unit_roots);
+    }
     let enabled_rules = rules::all()
         .iter()
         .filter(|r| opts.selection.enabled(&r.id))
         .collect();
     let report = Report {
-        findings: &result.findings,
-        stats: &result.stats,
+        findings: &findings,
+        stats: &stats,
         rules: enabled_rules,
         root: &root,
-        color,
+        color: use_color(args.color),
         companions: outputs.clone(),
+        shard: args.shard,
     };
-    for (format, path) in &outputs {
-        report::write_file(*format, &report, path)
+    emit(
+        &report,
+        args.format,
+        &outputs,
+        args.quiet,
+        fail_on,
+        args.min_score.or(min_score),
+        out,
+    )
+}
+
+fn use_color(choice: Color) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+/// `--output FORMAT=PATH` specifications.
+fn output_specs(specs: &[String]) -> miette::Result<Vec<(Format, PathBuf)>> {
+    let mut outputs = Vec::new();
+    for spec in specs {
+        let (fmt, path) = spec
+            .split_once('=')
+            .ok_or_else(|| miette!("--output takes FORMAT=PATH, got `{spec}`"))?;
+        let format = Format::parse(fmt).ok_or_else(|| {
+            miette!("--output: unknown format `{fmt}` (text, concise, json, sarif, github, markdown, html)")
+        })?;
+        outputs.push((format, PathBuf::from(path)));
+    }
+    Ok(outputs)
+}
+
+/// Writes the report files and standard output; the exit code for `fail_on`.
+fn emit(
+    report: &Report<'_>,
+    format: Format,
+    outputs: &[(Format, PathBuf)],
+    quiet: bool,
+    fail_on: FailOn,
+    min_score: Option<f64>,
+    out: &mut dyn Write,
+) -> miette::Result<u8> {
+    for (format, path) in outputs {
+        report::write_file(*format, report, path)
             .into_diagnostic()
             .wrap_err_with(|| format!("cannot write {}", path.display()))?;
     }
-    if args.format == Format::Github {
+    if format == Format::Github {
         if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) {
-            report::markdown::append_to(&report, Path::new(&summary))
+            report::markdown::append_to(report, Path::new(&summary))
                 .into_diagnostic()
                 .wrap_err("cannot write the scorecard to GITHUB_STEP_SUMMARY")?;
         }
     }
-    let written = if args.quiet && args.format == Format::Text {
-        report::concise::write(&report, out)
+    let written = if quiet && format == Format::Text {
+        report::concise::write(report, out)
     } else {
-        report::write(args.format, &report, out)
+        report::write(format, report, out)
     };
     match written {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -238,9 +321,36 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
         FailOn::Never => None,
     };
     let failed = threshold.is_some_and(|t| report.visible().any(|f| f.severity >= t));
-    let below_min = args
-        .min_score
-        .or(min_score)
-        .is_some_and(|min| report.scores().below(min));
+    let below_min = min_score.is_some_and(|min| report.scores().below(min));
     Ok(u8::from(failed || below_min))
+}
+
+fn merge(args: MergeArgs, out: &mut dyn Write) -> miette::Result<u8> {
+    let outputs = output_specs(&args.output)?;
+    let reports = args
+        .reports
+        .iter()
+        .map(|p| merge::read(p))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| miette!("{e}"))?;
+    let merged = merge::merge(reports).map_err(|e| miette!("cannot merge: {e}"))?;
+    let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let report = Report {
+        findings: &merged.findings,
+        stats: &merged.stats,
+        rules: merged.rules,
+        root: &root,
+        color: use_color(args.color),
+        companions: outputs.clone(),
+        shard: None,
+    };
+    emit(
+        &report,
+        args.format,
+        &outputs,
+        false,
+        args.fail_on,
+        args.min_score,
+        out,
+    )
 }

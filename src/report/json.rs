@@ -30,7 +30,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             })
         })
         .collect();
-    let doc = json!({
+    let mut doc = json!({
         "schema_version": SCHEMA_VERSION,
         "tool": { "name": "resilint", "version": env!("CARGO_PKG_VERSION") },
         "findings": findings,
@@ -38,6 +38,9 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         "stats": report.stats,
         "rules": report.rules.iter().map(|r| &r.id).collect::<Vec<_>>(),
     });
+    if let Some(shard) = report.shard {
+        doc["shard"] = json!(shard.to_string());
+    }
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }

@@ -55,6 +55,8 @@ pub struct Report<'a> {
     /// Report files written beside this one (`--output`), which the scorecard links to for the
     /// full list of findings.
     pub companions: Vec<(Format, PathBuf)>,
+    /// Set when this run audited one shard (`--shard K/N`); `resilint merge` checks it.
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl Report<'_> {

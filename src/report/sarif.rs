@@ -107,7 +107,6 @@ fn root_uri(report: &Report<'_>) -> String {
 }
 
 pub fn document(report: &Report<'_>) -> Value {
-    let scores = report.scores();
     let rules: Vec<Value> = report.rules.iter().map(|r| rule_descriptor(r)).collect();
     let index_of = |id: &str| report.rules.iter().position(|r| r.id == id);
     let mut results = Vec::new();
@@ -137,6 +136,12 @@ pub fn document(report: &Report<'_>) -> Value {
                 }
             }],
             "partialFingerprints": { "resilint/v1": f.fingerprint },
+            // What the region and message round off, for `resilint merge` to read back.
+            "properties": {
+                "endLine": f.span.end_line,
+                "endColumn": f.span.end_col,
+                "help": f.help,
+            },
         });
         if let Some(i) = index_of(&f.rule) {
             result["ruleIndex"] = json!(i);
@@ -175,16 +180,26 @@ pub fn document(report: &Report<'_>) -> Value {
                 "toolExecutionNotifications": notifications,
             }],
             "results": results,
-            "properties": {
-                "resilienceScore": scores.resilience.value,
-                "observabilityScore": scores.observability.value,
-                "scores": scores,
-                "files": report.stats.files,
-                "lines": report.stats.lines,
-                "parseErrors": report.stats.parse_errors,
-            },
+            "properties": run_properties(report),
         }],
     })
+}
+
+fn run_properties(report: &Report<'_>) -> Value {
+    let scores = report.scores();
+    let mut properties = json!({
+        "resilienceScore": scores.resilience.value,
+        "observabilityScore": scores.observability.value,
+        "scores": scores,
+        "files": report.stats.files,
+        "lines": report.stats.lines,
+        "parseErrors": report.stats.parse_errors,
+        "stats": report.stats,
+    });
+    if let Some(shard) = report.shard {
+        properties["shard"] = json!(shard.to_string());
+    }
+    properties
 }
 
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {

@@ -85,9 +85,27 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let total: usize = counts.iter().sum();
     let s = report.stats;
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let mut hidden = String::new();
+    if s.outside_diff > 0 {
+        hidden.push_str(&format!(", {} outside the diff", s.outside_diff));
+    }
+    if s.baseline_hidden > 0 {
+        hidden.push_str(&format!(", {} in the baseline", s.baseline_hidden));
+    }
+    if s.baseline_stale > 0 {
+        hidden.push_str(&format!(
+            ", {} stale baseline {} (fixed or gone: --write-baseline refreshes it)",
+            s.baseline_stale,
+            if s.baseline_stale == 1 {
+                "entry"
+            } else {
+                "entries"
+            }
+        ));
+    }
     writeln!(
         out,
-        "{} ({} errors, {} warnings, {} notes) in {} ({} lines){}{}",
+        "{} ({} errors, {} warnings, {} notes) in {} ({} lines){hidden}{}{}",
         plural(total, "finding"),
         counts[Severity::Error as usize],
         counts[Severity::Warning as usize],
