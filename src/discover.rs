@@ -42,6 +42,8 @@ const TEST_DIRS: &[&str] = &[
     "fixtures",
     "testdata",
     "test_data",
+    // cargo-fuzz targets and their inputs
+    "fuzz",
 ];
 
 #[derive(Debug, Clone)]
@@ -257,6 +259,7 @@ mod tests {
             "pkg/pytest_plugin.py",
             "build.rs",
             "examples/demo.rs",
+            "fuzz/fuzz_targets/parse.rs",
         ] {
             assert!(is_test_path(p), "{p}");
         }
