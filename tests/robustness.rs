@@ -382,7 +382,8 @@ fn file_names_that_are_not_utf8() {
     }
     std::fs::create_dir(d.join(std::ffi::OsStr::from_bytes(b"pkg\xff"))).unwrap();
     std::fs::write(
-        d.join(std::ffi::OsStr::from_bytes(b"pkg\xff")).join("lib.rs"),
+        d.join(std::ffi::OsStr::from_bytes(b"pkg\xff"))
+            .join("lib.rs"),
         "fn f() { let _c = reqwest::Client::new(); }\n",
     )
     .unwrap();
@@ -395,7 +396,11 @@ fn file_names_that_are_not_utf8() {
     }
     for format in ["text", "concise", "github"] {
         let out = scan_as(d, format, &["--color", "never"]);
-        assert!(out.stdout.contains("caf\\xE9.py"), "{format}: {}", out.stdout);
+        assert!(
+            out.stdout.contains("caf\\xE9.py"),
+            "{format}: {}",
+            out.stdout
+        );
     }
     let sarif = scan_as(d, "sarif", &[]);
     let doc: Value = serde_json::from_str(&sarif.stdout).unwrap();
@@ -516,7 +521,11 @@ fn a_killed_run_never_leaves_a_truncated_sarif() {
     // Enough findings for a SARIF file of a few megabytes, so writing it takes a while.
     let calls: String = (0..100).map(|i| format!("requests.get(u{i})\n")).collect();
     for i in 0..30 {
-        write(d, &format!("src/m{i}.py"), format!("import requests\n{calls}"));
+        write(
+            d,
+            &format!("src/m{i}.py"),
+            format!("import requests\n{calls}"),
+        );
     }
     let out_dir = d.join("out");
     std::fs::create_dir(&out_dir).unwrap();
@@ -545,7 +554,11 @@ fn a_killed_run_never_leaves_a_truncated_sarif() {
     complete("a full run");
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&report).unwrap().permissions().mode();
-    assert_eq!(mode & 0o777, 0o644, "the report is readable like any written file");
+    assert_eq!(
+        mode & 0o777,
+        0o644,
+        "the report is readable like any written file"
+    );
     std::fs::remove_file(&report).unwrap();
 
     // Kill at points spread over the run, most of them late, where the report is written.
@@ -596,7 +609,11 @@ fn piped_runs_print_no_progress() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["findings"].as_array().unwrap().len(), 400);
 }
