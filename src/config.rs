@@ -164,6 +164,16 @@ pub fn load(path: &Path) -> Result<LoadedConfig, Box<ConfigError>> {
         })
     })?;
     let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
+    let options = parse(&text, &display, is_pyproject)?;
+    Ok(LoadedConfig {
+        path: path.to_path_buf(),
+        options,
+    })
+}
+
+/// Parses and validates config text; `display` names the file in errors, and `is_pyproject`
+/// reads the options from `[tool.resilint]`.
+pub fn parse(text: &str, display: &str, is_pyproject: bool) -> Result<Options, Box<ConfigError>> {
     let parsed: Result<Options, toml::de::Error> = if is_pyproject {
         #[derive(Deserialize)]
         struct Pyproject {
@@ -173,18 +183,18 @@ pub fn load(path: &Path) -> Result<LoadedConfig, Box<ConfigError>> {
         struct Tool {
             resilint: Option<Options>,
         }
-        toml::from_str::<Pyproject>(&text)
+        toml::from_str::<Pyproject>(text)
             .map(|p| p.tool.and_then(|t| t.resilint).unwrap_or_default())
     } else {
-        toml::from_str(&text)
+        toml::from_str(text)
     };
-    let doc = DeTable::parse(&text).ok();
+    let doc = DeTable::parse(text).ok();
     let options = parsed.map_err(|e| {
         let span = e.span();
         let key = span
             .as_ref()
             .and_then(|s| key_at(doc.as_ref()?.get_ref(), s.start, &[]));
-        ConfigError::at(&display, &text, key, span, e.message().to_string())
+        ConfigError::at(display, text, key, span, e.message().to_string())
     })?;
     let prefix: &[&str] = if is_pyproject {
         &["tool", "resilint"]
@@ -193,15 +203,12 @@ pub fn load(path: &Path) -> Result<LoadedConfig, Box<ConfigError>> {
     };
     validate(
         &options,
-        &display,
-        &text,
+        display,
+        text,
         doc.as_ref().map(|d| d.get_ref()),
         prefix,
     )?;
-    Ok(LoadedConfig {
-        path: path.to_path_buf(),
-        options,
-    })
+    Ok(options)
 }
 
 impl ConfigError {

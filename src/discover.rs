@@ -42,6 +42,8 @@ const TEST_DIRS: &[&str] = &[
     "fixtures",
     "testdata",
     "test_data",
+    // cargo-fuzz targets and their inputs
+    "fuzz",
 ];
 
 #[derive(Debug, Clone)]
@@ -105,7 +107,7 @@ pub fn relative(path: &Path, root: &Path) -> String {
             if !out.is_empty() {
                 out.push('/');
             }
-            out.push_str(&s.to_string_lossy());
+            push_name(&mut out, s);
         }
     }
     if out.is_empty() {
@@ -113,6 +115,28 @@ pub fn relative(path: &Path, root: &Path) -> String {
     } else {
         out
     }
+}
+
+/// A file name as reports show it: bytes that are not UTF-8 are written `\xE9`, so two names
+/// that differ only there stay two files (a lossy `�` would merge them).
+fn push_name(out: &mut String, name: &std::ffi::OsStr) {
+    if let Some(text) = name.to_str() {
+        out.push_str(text);
+        return;
+    }
+    #[cfg(unix)]
+    {
+        use std::fmt::Write as _;
+        use std::os::unix::ffi::OsStrExt;
+        for chunk in name.as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                let _ = write!(out, "\\x{byte:02X}");
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    out.push_str(&name.to_string_lossy());
 }
 
 fn exclude_set(globs: &[String]) -> GlobSet {
@@ -210,6 +234,17 @@ fn add_file(out: &mut Discovery, path: &Path, root: &Path, excluded: &GlobSet, e
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_escaped_not_merged() {
+        use std::os::unix::ffi::OsStrExt;
+        let root = Path::new("/r");
+        let name = |bytes: &[u8]| root.join("pkg").join(std::ffi::OsStr::from_bytes(bytes));
+        assert_eq!(relative(&name(b"caf\xe9.py"), root), "pkg/caf\\xE9.py");
+        assert_eq!(relative(&name(b"caf\xe8.py"), root), "pkg/caf\\xE8.py");
+        assert_eq!(relative(&name("café.py".as_bytes()), root), "pkg/café.py");
+    }
+
     #[test]
     fn test_code_is_told_from_the_path() {
         for p in [
@@ -224,6 +259,7 @@ mod tests {
             "pkg/pytest_plugin.py",
             "build.rs",
             "examples/demo.rs",
+            "fuzz/fuzz_targets/parse.rs",
         ] {
             assert!(is_test_path(p), "{p}");
         }

@@ -6,6 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use indicatif::ProgressBar;
 use rayon::prelude::*;
 
 use crate::cache::Cache;
@@ -13,7 +14,7 @@ use crate::catalog::Catalog;
 use crate::discover::{Discovery, SourceFile};
 use crate::facts::{FileFacts, Span};
 use crate::finding::{assign_fingerprints, Finding, Severity};
-use crate::rules::{self, FileCx, RuleSettings};
+use crate::rules::{self, Check, FileCx, RuleSettings};
 use crate::versions::PinIndex;
 
 /// Which rules run: selected by ID or prefix, minus the ignored ones.
@@ -140,7 +141,7 @@ struct FileOutcome {
 }
 
 pub fn scan(discovery: &Discovery, opts: &ScanOptions) -> ScanResult {
-    scan_with_cache(discovery, opts, None)
+    scan_with_cache(discovery, opts, None, None)
 }
 
 /// Parses every audited file and nothing more: the floor the benchmark compares against.
@@ -177,11 +178,13 @@ fn thread_pool(jobs: usize) -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildE
         .build()
 }
 
-/// Scans, reading and writing per-file facts through `cache` when one is given.
+/// Scans, reading and writing per-file facts through `cache` when one is given, and advancing
+/// `progress` by one per audited file.
 pub fn scan_with_cache(
     discovery: &Discovery,
     opts: &ScanOptions,
     cache: Option<&Cache>,
+    progress: Option<&ProgressBar>,
 ) -> ScanResult {
     let pins = PinIndex::read(&discovery.pin_files);
     let (audited, tests): (Vec<&SourceFile>, Vec<&SourceFile>) = discovery
@@ -192,7 +195,13 @@ pub fn scan_with_cache(
     let run = || -> Vec<FileOutcome> {
         audited
             .par_iter()
-            .map(|f| scan_file(f, opts, &pins, cache))
+            .map(|f| {
+                let outcome = scan_file(f, opts, &pins, cache, rules::CHECKS);
+                if let Some(bar) = progress {
+                    bar.inc(1);
+                }
+                outcome
+            })
             .collect()
     };
     let outcomes = match pool {
@@ -303,6 +312,7 @@ fn scan_file(
     opts: &ScanOptions,
     pins: &PinIndex,
     cache: Option<&Cache>,
+    checks: &[&dyn Check],
 ) -> FileOutcome {
     let problem_outcome = |message: String| FileOutcome {
         findings: if opts.selection.enabled("RES000") {
@@ -337,22 +347,21 @@ fn scan_file(
     let facts = match facts {
         Ok(f) => f,
         Err(panic) => {
-            let what = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
             return problem_outcome(format!(
-                "internal error while reading this file ({what}); please report it"
+                "internal error while reading this file ({}); please report it",
+                panic_message(panic.as_ref())
             ));
         }
     };
-    let findings = match catch_unwind(AssertUnwindSafe(|| run_checks(file, &facts, opts, pins))) {
+    let findings = match catch_unwind(AssertUnwindSafe(|| {
+        run_checks(file, &facts, opts, pins, checks)
+    })) {
         Ok(f) => f,
-        Err(_) => {
-            return problem_outcome(
-                "internal error in a rule on this file; please report it".into(),
-            )
+        Err(panic) => {
+            return problem_outcome(format!(
+                "internal error while checking this file ({}); please report it",
+                panic_message(panic.as_ref())
+            ))
         }
     };
     FileOutcome {
@@ -440,11 +449,23 @@ fn finding_from(
     }
 }
 
+/// What a caught panic says, when it says something.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("no message")
+}
+
+/// Runs `checks` over one file's facts; a panic in one check becomes a RES000 note on the file,
+/// and the other checks' findings stand.
 fn run_checks(
     file: &SourceFile,
     facts: &FileFacts,
     opts: &ScanOptions,
     pins: &PinIndex,
+    checks: &[&dyn Check],
 ) -> Vec<Finding> {
     let pins = pins.for_file(&file.path);
     let mut cx = FileCx {
@@ -456,12 +477,25 @@ fn run_checks(
         include_tests: opts.include_tests,
         out: Vec::new(),
     };
-    for check in rules::CHECKS {
+    let mut findings = Vec::new();
+    for check in checks {
         if opts.selection.enabled(check.id()) && !path_ignored(&file.rel, check.id(), opts) {
-            check.check(&mut cx);
+            if let Err(panic) = catch_unwind(AssertUnwindSafe(|| check.check(&mut cx))) {
+                findings.push(res000(
+                    &file.rel,
+                    1,
+                    1,
+                    format!(
+                        "internal error in {} on this file ({}); please report it",
+                        check.id(),
+                        panic_message(panic.as_ref())
+                    ),
+                    "",
+                    opts,
+                ));
+            }
         }
     }
-    let mut findings = Vec::new();
     if opts.selection.enabled("RES000") && !path_ignored(&file.rel, "RES000", opts) {
         for p in &facts.problems {
             findings.push(res000(
@@ -490,4 +524,58 @@ fn path_ignored(rel: &str, rule: &str, opts: &ScanOptions) -> bool {
                 .iter()
                 .any(|id| id == "ALL" || rule.starts_with(id.as_str()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::Lang;
+
+    /// A check that fails on every file, standing in for a bug in a real rule.
+    struct Panics;
+
+    impl Check for Panics {
+        fn id(&self) -> &'static str {
+            "RES103"
+        }
+        fn check(&self, _cx: &mut FileCx<'_>) {
+            panic!("index out of bounds in a rule");
+        }
+    }
+
+    #[test]
+    fn a_panicking_check_becomes_a_note_on_the_file_and_other_checks_still_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.py");
+        std::fs::write(&path, "import requests\n\nrequests.get(url)\n").unwrap();
+        let file = SourceFile {
+            path,
+            rel: "app.py".into(),
+            lang: Lang::Python,
+            is_test: false,
+        };
+        let opts = ScanOptions::new(dir.path().to_path_buf());
+        let checks: &[&dyn Check] = &[&Panics, &crate::rules::timeouts::untimed_call::UntimedCall];
+        let outcome = scan_file(&file, &opts, &PinIndex::default(), None, checks);
+
+        let found: Vec<(&str, &str, u32)> = outcome
+            .findings
+            .iter()
+            .map(|f| (f.rule.as_str(), f.path.as_str(), f.span.line))
+            .collect();
+        assert_eq!(
+            found,
+            [("RES000", "app.py", 1), ("RES101", "app.py", 3)],
+            "{:#?}",
+            outcome.findings
+        );
+        let note = &outcome.findings[0];
+        assert_eq!(note.severity, Severity::Note);
+        assert!(
+            note.message.contains("internal error in RES103")
+                && note.message.contains("index out of bounds in a rule"),
+            "{}",
+            note.message
+        );
+    }
 }

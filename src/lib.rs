@@ -31,6 +31,7 @@ pub mod versions;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use miette::{miette, IntoDiagnostic, WrapErr};
 
 use cli::{CheckArgs, Cli, Color, Command, FailOn, ListFormat, MergeArgs};
@@ -40,6 +41,26 @@ use report::{Format, Report};
 
 /// Files larger than this are skipped with a note unless the config says otherwise.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 2_000_000;
+
+/// Scans of fewer files finish before a progress bar would tell anyone anything.
+const PROGRESS_MIN_FILES: usize = 200;
+
+/// A progress bar on standard error, for a person watching a long scan: none when standard error
+/// is not a terminal (piped, redirected), in CI (`CI` set), or with `--quiet`. Reports go to
+/// standard output, so a bar never mixes into them.
+fn progress_bar(quiet: bool, files: usize) -> Option<ProgressBar> {
+    let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
+    if quiet || in_ci || files < PROGRESS_MIN_FILES || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("scanning {pos}/{len} files {wide_bar} {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
 
 /// Runs a command; `Ok` carries the exit code (0 clean, 1 findings), `Err` means exit 2.
 pub fn run(cli: Cli) -> miette::Result<u8> {
@@ -201,10 +222,19 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
     } else {
         cache::Cache::open(&root, opts.catalog.digest)
     };
+    let audited = discovery
+        .files
+        .iter()
+        .filter(|f| opts.include_tests || !f.is_test)
+        .count();
+    let progress = progress_bar(args.quiet, audited);
     let engine::ScanResult {
         mut findings,
         mut stats,
-    } = engine::scan_with_cache(&discovery, &opts, cache.as_ref());
+    } = engine::scan_with_cache(&discovery, &opts, cache.as_ref(), progress.as_ref());
+    if let Some(bar) = &progress {
+        bar.finish_and_clear();
+    }
     let written_baseline = match &args.write_baseline {
         Some(path) => {
             let recorded = baseline::Baseline::record(&findings);

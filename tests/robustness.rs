@@ -338,3 +338,323 @@ fn line_endings_bom_tabs_and_form_feeds() {
     assert!(text.stdout.contains("[cr.py:3:1]"), "{}", text.stdout);
     assert!(text.stdout.contains("[bom.py:2:1]"), "{}", text.stdout);
 }
+
+#[test]
+fn a_file_deleted_between_discovery_and_read() {
+    use resilint::discover::{discover, WalkOptions};
+    use resilint::engine::{scan, ScanOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "good.py", GOOD_PY);
+    write(d, "gone.py", GOOD_PY);
+    let found = discover(
+        &[d.to_path_buf()],
+        &WalkOptions {
+            root: d,
+            respect_ignore: true,
+            exclude: &[],
+        },
+    );
+    assert_eq!(found.files.len(), 2);
+    std::fs::remove_file(d.join("gone.py")).unwrap();
+    let result = scan(&found, &ScanOptions::new(d.to_path_buf()));
+    let seen: Vec<(&str, &str, &str)> = result
+        .findings
+        .iter()
+        .map(|f| (f.path.as_str(), f.rule.as_str(), f.message.as_str()))
+        .collect();
+    assert_eq!(seen.len(), 2, "{seen:#?}");
+    assert_eq!((seen[0].0, seen[0].1), ("gone.py", "RES000"));
+    assert!(seen[0].2.contains("cannot read"), "{}", seen[0].2);
+    assert_eq!((seen[1].0, seen[1].1), ("good.py", "RES101"));
+}
+
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "good.py", GOOD_PY);
+    // Two Latin-1 names that a lossy conversion would both turn into `caf�.py`.
+    for name in [&b"caf\xe9.py"[..], b"caf\xe8.py"] {
+        std::fs::write(d.join(std::ffi::OsStr::from_bytes(name)), GOOD_PY).unwrap();
+    }
+    std::fs::create_dir(d.join(std::ffi::OsStr::from_bytes(b"pkg\xff"))).unwrap();
+    std::fs::write(
+        d.join(std::ffi::OsStr::from_bytes(b"pkg\xff"))
+            .join("lib.rs"),
+        "fn f() { let _c = reqwest::Client::new(); }\n",
+    )
+    .unwrap();
+    let result = scan(d, &[]);
+    result.good_file_still_audited();
+    for path in ["caf\\xE8.py", "caf\\xE9.py", "pkg\\xFF/lib.rs"] {
+        let found = result.findings(path);
+        assert_eq!(found.len(), 1, "{path}: {:#}", result.doc);
+        assert_eq!(found[0]["rule"], "RES101", "{path}");
+    }
+    for format in ["text", "concise", "github"] {
+        let out = scan_as(d, format, &["--color", "never"]);
+        assert!(
+            out.stdout.contains("caf\\xE9.py"),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+    let sarif = scan_as(d, "sarif", &[]);
+    let doc: Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let uris: Vec<&str> = doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        uris,
+        ["caf%E8.py", "caf%E9.py", "good.py", "pkg%FF/lib.rs"],
+        "the URIs name the real bytes"
+    );
+}
+
+/// Indentation Python reads in its own way: tabs mixed with spaces, a form feed before the
+/// indent (Python resets the column there), a form feed inside a Rust item. Each file is
+/// either audited (its RES101 on the right line) or gets one RES000 note; nothing else.
+#[test]
+fn tabs_and_form_feeds_in_indentation() {
+    let cases: &[(&str, &[u8], u64)] = &[
+        (
+            "tab_after_spaces.py",
+            b"import requests\nif True:\n        x = 1\n\trequests.get(url)\n",
+            4,
+        ),
+        (
+            "space_after_tab.py",
+            b"import requests\ndef f():\n\tif x:\n\t    requests.get(url)\n",
+            4,
+        ),
+        (
+            "formfeed_indent.py",
+            b"import requests\ndef f():\n\x0c    requests.get(url)\n",
+            3,
+        ),
+        (
+            "formfeed_mid_line.py",
+            b"import requests\ndef f():\n    x = 1 \x0c\n    requests.get(url)\n",
+            4,
+        ),
+        (
+            "formfeed.rs",
+            b"fn f() {\x0c\n\x0c\tlet _c = reqwest::Client::new();\n}\n",
+            2,
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.py", GOOD_PY);
+    for (name, bytes, _) in cases {
+        write(dir.path(), name, bytes);
+    }
+    let result = scan(dir.path(), &[]);
+    result.good_file_still_audited();
+    for (name, _, line) in cases {
+        let found = result.findings(name);
+        assert_eq!(found.len(), 1, "{name}: {:#}", result.doc);
+        match found[0]["rule"].as_str() {
+            Some("RES101") => assert_eq!(found[0]["line"].as_u64(), Some(*line), "{name}"),
+            Some("RES000") => assert_eq!(found[0]["severity"], "note", "{name}"),
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
+/// Deep syntax trees without deep brackets: chains of prefix operators, nested generic types,
+/// closures returning closures, long operator chains. Each is a note, never a stack overflow.
+#[test]
+fn deep_trees_without_deep_brackets() {
+    let n = 5000;
+    let rust = [
+        format!("type T = {}u8;", "&".repeat(n)),
+        format!("type T = {}u8;", "*const ".repeat(n)),
+        format!("type T = {}u8{};", "Vec<".repeat(n), ">".repeat(n)),
+        format!("type T = {}u8{};", "Result<u8, ".repeat(n), ">".repeat(n)),
+        format!("fn main() {{ let _x = {}1; }}", "|a, b| ".repeat(n)),
+        format!("fn main() {{ let _x = {}1; }}", "|| ".repeat(n)),
+        format!("fn main() {{ let _x = {}y; }}", "!".repeat(n)),
+        format!("fn main() {{ let _x = y{}; }}", ".a()".repeat(n)),
+        format!("fn main() {{ let _x = y{}; }}", " + y".repeat(n)),
+        format!("fn main() {{ if a {{}} {} }}", "else if a {} ".repeat(n)),
+    ];
+    for text in rust {
+        let note = note_beside_good_file("deep.rs", &text);
+        assert!(note.contains("nested"), "{}: {note}", &text[..40]);
+    }
+    let python = [
+        format!("x = {}y\n", "not ".repeat(n)),
+        format!("x = {}y\n", "-".repeat(n)),
+        format!("x = {}y\n", "lambda: ".repeat(n)),
+        format!("x = y{}\n", " + y".repeat(n)),
+        format!("x = y{}\n", ".a".repeat(n)),
+        format!("x = y{}\n", "()".repeat(n)),
+        format!("x = {}{}\n", "[".repeat(n), "]".repeat(n)),
+        format!("x = {}{}\n", "{".repeat(n), "}".repeat(n)),
+        format!("x = {}1{}\n", "f(".repeat(n), ")".repeat(n)),
+    ];
+    for text in python {
+        let note = note_beside_good_file("deep.py", &text);
+        assert!(note.contains("nested"), "{}: {note}", &text[..40]);
+    }
+}
+
+/// Reports are written to a temporary file beside the target and renamed into place: a run
+/// killed at any moment leaves either no report or a complete one, never a truncated one.
+#[cfg(unix)]
+#[test]
+fn a_killed_run_never_leaves_a_truncated_sarif() {
+    use std::process::{Command, Stdio};
+    use std::time::Instant;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Enough findings for a SARIF file of a few megabytes, so writing it takes a while.
+    let calls: String = (0..100).map(|i| format!("requests.get(u{i})\n")).collect();
+    for i in 0..30 {
+        write(
+            d,
+            &format!("src/m{i}.py"),
+            format!("import requests\n{calls}"),
+        );
+    }
+    let out_dir = d.join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let report = out_dir.join("report.sarif");
+    let start_run = || {
+        Command::new(env!("CARGO_BIN_EXE_resilint"))
+            .current_dir(d)
+            .args(["check", "--no-config", "--no-cache", "--format", "concise"])
+            .arg("--output")
+            .arg(format!("sarif={}", report.display()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let complete = |why: &str| {
+        let text = std::fs::read_to_string(&report).unwrap();
+        let doc: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{why}: truncated or invalid SARIF ({e})"));
+        assert_eq!(doc["runs"][0]["results"].as_array().unwrap().len(), 3_000);
+    };
+
+    let clock = Instant::now();
+    assert!(start_run().wait().unwrap().success() || report.exists());
+    let full = clock.elapsed();
+    complete("a full run");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&report).unwrap().permissions().mode();
+    assert_eq!(
+        mode & 0o777,
+        0o644,
+        "the report is readable like any written file"
+    );
+    std::fs::remove_file(&report).unwrap();
+
+    // Kill at points spread over the run, most of them late, where the report is written.
+    let mut killed_mid_write = 0;
+    const KILLS: u32 = 10;
+    for step in 0..KILLS {
+        let at = full.mul_f64(0.4 + 0.7 * f64::from(step) / f64::from(KILLS));
+        let mut child = start_run();
+        std::thread::sleep(at);
+        let _ = child.kill();
+        child.wait().unwrap();
+        let leftovers: Vec<_> = std::fs::read_dir(&out_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n != "report.sarif")
+            .collect();
+        if !leftovers.is_empty() {
+            killed_mid_write += 1;
+            for name in leftovers {
+                std::fs::remove_file(out_dir.join(name)).unwrap();
+            }
+        }
+        if report.exists() {
+            complete(&format!("killed after {at:?}"));
+            std::fs::remove_file(&report).unwrap();
+        }
+    }
+    eprintln!("{killed_mid_write} of {KILLS} runs were killed while writing (full run: {full:?})");
+    assert!(
+        killed_mid_write > 0,
+        "no run was killed while writing its report; full run took {full:?}"
+    );
+}
+
+/// A progress bar would corrupt a piped report or a CI log: piped runs print nothing but the
+/// report, whatever the size of the scan.
+#[test]
+fn piped_runs_print_no_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for i in 0..400 {
+        write(d, &format!("pkg/m{i}.py"), GOOD_PY);
+    }
+    let out = cargo_bin_cmd!("resilint")
+        .current_dir(d)
+        .env_remove("CI")
+        .args(["check", "--no-config", "--no-cache", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 400);
+}
+
+/// On a terminal (a pseudo-terminal from `script`, where available) the bar shows on standard
+/// error, and `CI` or `--quiet` turn it off.
+#[cfg(unix)]
+#[test]
+fn a_terminal_shows_progress_unless_in_ci_or_quiet() {
+    use std::process::Command;
+    let has_script = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        eprintln!("skipped: no `script` command to give the run a terminal");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for i in 0..400 {
+        write(d, &format!("pkg/m{i}.py"), GOOD_PY);
+    }
+    let on_terminal = |ci: Option<&str>, extra: &str| {
+        let command = format!(
+            "{} check --no-config --no-cache --format concise --fail-on never {extra} 2>&1 >/dev/null",
+            env!("CARGO_BIN_EXE_resilint")
+        );
+        let mut script = Command::new("script");
+        script
+            .current_dir(d)
+            .env_remove("CI")
+            .args(["-qec", &command, "/dev/null"]);
+        if let Some(value) = ci {
+            script.env("CI", value);
+        }
+        let out = script.output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(on_terminal(None, "").contains("scanning"));
+    assert!(!on_terminal(Some("true"), "").contains("scanning"));
+    assert!(!on_terminal(None, "--quiet").contains("scanning"));
+}

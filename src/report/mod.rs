@@ -90,7 +90,17 @@ pub fn write_file(format: Format, report: &Report<'_>, path: &Path) -> io::Resul
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    // A temporary file is private (0600); the report keeps the mode of the file it replaces,
+    // or is readable by all like any file a tool writes.
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    let mode = std::fs::metadata(path).map_or_else(
+        |_| std::os::unix::fs::PermissionsExt::from_mode(0o644),
+        |m| m.permissions(),
+    );
+    #[cfg(unix)]
+    builder.permissions(mode);
+    let mut tmp = builder.tempfile_in(dir)?;
     {
         let mut buf = io::BufWriter::new(tmp.as_file_mut());
         write(format, report, &mut buf)?;

@@ -80,10 +80,22 @@ fn help_markdown(r: &RuleMeta) -> String {
     md
 }
 
-/// Percent-encodes a relative path for a URI, keeping `/`.
+/// Percent-encodes a relative path for a URI, keeping `/`. A byte that was not UTF-8 in the
+/// file name (shown as `\xE9`, see `discover::relative`) is encoded as itself, `%E9`, so the URI
+/// names the real file.
 fn uri(path: &str) -> String {
     let mut out = String::new();
-    for b in path.bytes() {
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        i += 1;
+        if let Some(hex) = raw_byte_escape(&bytes[i - 1..]) {
+            out.push('%');
+            out.push_str(hex);
+            i += 3;
+            continue;
+        }
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 out.push(b as char)
@@ -92,6 +104,21 @@ fn uri(path: &str) -> String {
         }
     }
     out
+}
+
+/// The two hex digits of a `\xE9` escape at the start of `bytes`.
+fn raw_byte_escape(bytes: &[u8]) -> Option<&str> {
+    match bytes {
+        [b'\\', b'x', hi, lo, ..]
+            if hi.is_ascii_hexdigit()
+                && lo.is_ascii_hexdigit()
+                && !hi.is_ascii_lowercase()
+                && !lo.is_ascii_lowercase() =>
+        {
+            std::str::from_utf8(&bytes[2..4]).ok()
+        }
+        _ => None,
+    }
 }
 
 fn root_uri(report: &Report<'_>) -> String {
@@ -214,5 +241,6 @@ mod tests {
     #[test]
     fn uris_are_percent_encoded_relative_paths() {
         assert_eq!(uri("src/my app/ü.py"), "src/my%20app/%C3%BC.py");
+        assert_eq!(uri("pkg\\xFF/caf\\xE9.py"), "pkg%FF/caf%E9.py");
     }
 }

@@ -25,15 +25,16 @@ mod breakers;
 
 /// syn recurses while parsing; deeper files are reported instead of parsed.
 pub const MAX_NESTING: usize = 256;
+pub mod depth;
 
 pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
     let mut facts = FileFacts::default();
     let index = LineIndex::new(text);
     facts.lines = index.line_count();
-    if let Some(offset) = crate::lang::too_deep(text, MAX_NESTING) {
-        let (line, col) = index.line_col(offset);
+    if let Some(too_deep) = depth::check(text) {
+        let (line, col) = index.line_col(too_deep.offset);
         facts.problems.push(ParseProblem {
-            message: format!("nested more than {MAX_NESTING} levels deep: not parsed"),
+            message: too_deep.message,
             line,
             col,
         });

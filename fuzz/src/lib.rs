@@ -1,0 +1,67 @@
+//! What the front-end fuzz targets share: one file scanned the way `resilint check` scans it,
+//! then rendered in every report format.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use resilint::discover::{Discovery, SourceFile};
+use resilint::engine::{self, ScanOptions};
+use resilint::facts::Lang;
+use resilint::report::{self, Format, Report};
+
+/// A folder that lives as long as the fuzzing process; each input overwrites one file in it.
+fn scratch() -> &'static tempfile::TempDir {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("a temporary folder for fuzz inputs"))
+}
+
+/// Every rule with the built-in catalog, test code included (so rules see every function);
+/// built once, since the catalog takes longer to load than most inputs take to scan.
+fn options() -> &'static ScanOptions {
+    static OPTIONS: OnceLock<ScanOptions> = OnceLock::new();
+    OPTIONS.get_or_init(|| {
+        let mut opts = ScanOptions::new(scratch().path().to_path_buf());
+        opts.include_tests = true;
+        opts
+    })
+}
+
+/// Writes `bytes` as `input.<ext>`, scans it, and renders every format. Any panic inside is a
+/// crash to the fuzzer: libfuzzer-sys aborts on panic, before the engine's `catch_unwind`.
+pub fn scan_one(lang: Lang, ext: &str, bytes: &[u8]) {
+    let dir = scratch().path();
+    let name = format!("input.{ext}");
+    let path: PathBuf = dir.join(&name);
+    std::fs::write(&path, bytes).expect("writing the fuzz input");
+    let discovery = Discovery {
+        files: vec![SourceFile {
+            path,
+            rel: name,
+            lang,
+            is_test: false,
+        }],
+        ..Discovery::default()
+    };
+    let result = engine::scan(&discovery, options());
+    let report = Report {
+        findings: &result.findings,
+        stats: &result.stats,
+        // The rules that reported, as under `--select` of them: the reports' rule tables are
+        // the same for every input, and rendering all of them would dominate each run.
+        rules: resilint::rules::all()
+            .iter()
+            .filter(|r| result.findings.iter().any(|f| f.rule == r.id))
+            .collect(),
+        root: dir,
+        color: false,
+    };
+    for format in [
+        Format::Text,
+        Format::Concise,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+    ] {
+        report::write(format, &report, &mut std::io::sink()).expect("writing to nowhere");
+    }
+}
