@@ -9,7 +9,7 @@
 //! always the single app). Project-level rules ask this module for a unit's services and read
 //! their routes and handlers; they never re-read files.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use serde::Deserialize;
 
@@ -249,15 +249,19 @@ impl ServiceCatalog {
             .any(|s| s.starts_with(['{', '<', ':']) || s.contains('('));
         let mut found = false;
         for (i, seg) in segments.iter().enumerate() {
-            if !self.health.names.iter().any(|n| n == seg) {
-                continue;
-            }
-            // `status`, `ping`: health routes only where they are the route itself
-            // (`/status`, `/api/ping`), not a resource's field (`/jobs/{id}/status`).
-            let strong = seg.contains("health") || seg.ends_with('z');
-            if strong || (!parameterized && i + 1 == segments.len() && segments.len() <= 2) {
-                found = true;
-            }
+            // `healthz`, `worker-health`, `readyz`: a health route wherever it appears.
+            let strong = seg.contains("health")
+                || matches!(
+                    seg.as_str(),
+                    "livez" | "readyz" | "startupz" | "liveness" | "readiness"
+                );
+            // `ping`, `status`, `ready`: only as the route itself (`/ping`, `/api/v1/status`),
+            // not a resource's field (`/jobs/{id}/status`, `/auth/ping`).
+            let weak = self.health.names.contains(seg)
+                && !parameterized
+                && i + 1 == segments.len()
+                && segments[..i].iter().all(|s| is_route_prefix(s));
+            found |= strong || weak;
         }
         if !found {
             return None;
@@ -287,6 +291,30 @@ impl ServiceCatalog {
         }
         role
     }
+}
+
+/// Path segments that only group routes: `/api/v1/ping` is the service's own ping.
+fn is_route_prefix(segment: &str) -> bool {
+    let version = segment
+        .strip_prefix('v')
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    version
+        || segment.starts_with('_')
+        || matches!(
+            segment,
+            "api"
+                | "internal"
+                | "system"
+                | "meta"
+                | "ops"
+                | "monitoring"
+                | "probe"
+                | "probes"
+                | "k8s"
+                | "kube"
+                | "admin"
+                | "management"
+        )
 }
 
 /// What a health route is for.
@@ -450,28 +478,7 @@ fn dependencies<'u>(unit: &'u Unit<'u>, catalog: &'u Catalog) -> Vec<Dependency<
 }
 
 fn python_services<'u>(unit: &'u Unit<'u>) -> Vec<Service<'u>> {
-    // Apps attached to another (`app.mount("/v1", api)`) are part of that one's service.
-    let mounted: BTreeSet<(usize, &str)> = unit
-        .files
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.file.lang == Lang::Python)
-        .flat_map(|(i, f)| {
-            f.facts
-                .service
-                .mounts
-                .iter()
-                .map(move |m| (i, m.child.as_str()))
-        })
-        .collect();
-    let is_app_binding = |file: usize, name: &str| {
-        unit.files[file]
-            .facts
-            .service
-            .apps
-            .iter()
-            .any(|a| a.kind == AppKind::App && a.binding.as_deref() == Some(name))
-    };
+    let links = Links { unit };
     // `wsgi.py` and `asgi.py` serve the same Django project: judged once, at the WSGI app.
     let django = unit
         .files
@@ -490,8 +497,18 @@ fn python_services<'u>(unit: &'u Unit<'u>) -> Vec<Service<'u>> {
             if app.in_test || app.kind != AppKind::App {
                 continue;
             }
-            if let Some(b) = &app.binding {
-                if mounted.contains(&(i, b.as_str())) {
+            // Mounted into another app (itself, or what its factory returns): part of that
+            // one's service.
+            let mounted = [app.binding.as_deref(), app.factory.as_deref()]
+                .into_iter()
+                .flatten()
+                .any(|name| links.parent_of(i, name).is_some());
+            if mounted {
+                continue;
+            }
+            if let Some(b) = app.binding.as_deref() {
+                // `app = web.Application(..)` in both branches of an `if`: one app.
+                if services.iter().any(|s| s.file == i && s.binding == Some(b)) {
                     continue;
                 }
             }
@@ -516,15 +533,17 @@ fn python_services<'u>(unit: &'u Unit<'u>) -> Vec<Service<'u>> {
                 continue;
             }
             for route in f.facts.service.routes.iter().filter(|r| !r.in_test) {
-                let belongs = match route.owner.as_deref() {
-                    None => true,
-                    Some(owner) if i == svc.file && Some(owner) == svc.binding => true,
-                    // Declared on another app of that file: that app's route.
-                    Some(owner) if is_app_binding(i, owner) && !mounted.contains(&(i, owner)) => {
-                        false
+                if let Some(fw) = route.framework.as_deref() {
+                    if !serves_routes_of(svc.framework, fw) {
+                        continue;
                     }
-                    // A router, blueprint or sub-app: served by whichever app includes it.
-                    Some(_) => true,
+                }
+                let belongs = match route.owner.as_deref().map(|o| links.app_of(i, o, 0)) {
+                    // Declared on an app, or on a router included into one: that app's route.
+                    Some(Some((file, binding))) => file == svc.file && svc.binding == Some(binding),
+                    // A route table, or a router whose app cannot be told: served by the
+                    // project's apps.
+                    Some(None) | None => true,
                 };
                 if belongs {
                     svc.routes.push(ServiceRoute { file: i, route });
@@ -536,6 +555,87 @@ fn python_services<'u>(unit: &'u Unit<'u>) -> Vec<Service<'u>> {
         }
     }
     services
+}
+
+/// Whether an app of `app_framework` serves routes declared for `route_framework`
+/// (a FastAPI app serves Starlette routes).
+fn serves_routes_of(app_framework: &str, route_framework: &str) -> bool {
+    app_framework == route_framework
+        || (app_framework == "fastapi" && route_framework == "starlette")
+}
+
+/// How the apps and routers of a Python unit are attached to one another.
+struct Links<'u> {
+    unit: &'u Unit<'u>,
+}
+
+impl<'u> Links<'u> {
+    /// The module name of a file: `health` for `app/routers/health.py` or `health/__init__.py`.
+    fn module(&self, file: usize) -> &'u str {
+        let rel = self.unit.files[file].file.rel.as_str();
+        let rel = rel.strip_suffix("/__init__.py").unwrap_or(rel);
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        name.strip_suffix(".py").unwrap_or(name)
+    }
+
+    /// The binding (file, name) that `name` of `file` is mounted into:
+    /// `app.include_router(router)` in the same file, or `app.include_router(health.router)` /
+    /// `app.register_blueprint(bp)` in another file that imports it.
+    fn parent_of(&self, file: usize, name: &str) -> Option<(usize, &'u str)> {
+        let qualified = format!("{}.{name}", self.module(file));
+        for (g, f) in self.unit.files.iter().enumerate() {
+            if f.file.lang != Lang::Python {
+                continue;
+            }
+            let constructs_own = g != file
+                && f.facts
+                    .service
+                    .apps
+                    .iter()
+                    .any(|a| a.binding.as_deref() == Some(name));
+            for m in &f.facts.service.mounts {
+                let same = if g == file {
+                    m.child == name
+                } else {
+                    m.child == qualified
+                        || m.child.ends_with(&format!(".{qualified}"))
+                        || (m.child == name && !constructs_own)
+                };
+                if same {
+                    if let Some(parent) = m.parent.as_deref() {
+                        return Some((g, parent));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// The app that serves what is declared on `name` in `file`, through mounts.
+    fn app_of(&self, file: usize, name: &str, depth: usize) -> Option<(usize, &'u str)> {
+        if depth > 4 {
+            return None;
+        }
+        let facts = &self.unit.files[file].facts.service;
+        let app = facts
+            .apps
+            .iter()
+            .find(|a| a.binding.as_deref() == Some(name));
+        let binding = app.and_then(|a| a.binding.as_deref());
+        let parent = self.parent_of(file, name).or_else(|| {
+            let factory = app.and_then(|a| a.factory.as_deref())?;
+            self.parent_of(file, factory)
+        });
+        match (binding, parent) {
+            (_, Some((g, p))) => self.app_of(g, p, depth + 1),
+            (Some(b), None) => facts
+                .apps
+                .iter()
+                .any(|a| a.kind == AppKind::App && a.binding.as_deref() == Some(b))
+                .then_some((file, b)),
+            (None, None) => None,
+        }
+    }
 }
 
 fn rust_services<'u>(unit: &'u Unit<'u>) -> Vec<Service<'u>> {
