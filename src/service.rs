@@ -222,6 +222,17 @@ impl ServiceCatalog {
                 .any(|w| self.health.probe_words.iter().any(|p| p == w))
     }
 
+    /// A crate or package that one of the catalogued frameworks comes from (`actix_web`):
+    /// its builders (`web::scope("")`) declare routes in place, nothing from elsewhere.
+    pub fn is_framework_crate(&self, lang: Lang, head: &str) -> bool {
+        let sep = if lang == Lang::Rust { "::" } else { "." };
+        let named = |name: &String| name.split(sep).next() == Some(head);
+        self.constructors
+            .keys()
+            .chain(self.servers.keys())
+            .any(|(l, name)| *l == lang && named(name))
+    }
+
     /// A call that queries a dependency by its path: `sqlx::query(..)`, `redis::cmd(..)`.
     pub fn is_probe_callee(&self, callee: &str) -> bool {
         self.health
@@ -485,7 +496,9 @@ fn python_services<'u>(unit: &'u Unit<'u>) -> Vec<Service<'u>> {
         .iter()
         .enumerate()
         .flat_map(|(i, f)| f.facts.service.apps.iter().map(move |a| (i, a)))
-        .filter(|(_, a)| a.framework == "django" && !a.in_test)
+        // A project's `application = get_wsgi_application()` is module-level; Django's own
+        // helpers call it inside functions.
+        .filter(|(_, a)| a.framework == "django" && !a.in_test && a.factory.is_none())
         .min_by_key(|(i, a)| (!a.constructor.contains("wsgi"), *i, a.span))
         .map(|(i, a)| (i, a.span));
     let mut services: Vec<Service<'u>> = Vec::new();
@@ -655,7 +668,7 @@ fn rust_services<'u>(unit: &'u Unit<'u>) -> Vec<Service<'u>> {
                 .map(|route| ServiceRoute { file: i, route }),
         );
         included_health |= !sf.health_includes.is_empty();
-        routes_elsewhere |= sf.mounts.iter().any(|m| is_foreign_path(&m.child));
+        routes_elsewhere |= sf.mounts.iter().any(|m| is_foreign_path(&m.child, unit));
         let Some(start) = sf.servers.iter().find(|s| !s.in_test) else {
             continue;
         };
@@ -687,12 +700,22 @@ fn rust_services<'u>(unit: &'u Unit<'u>) -> Vec<Service<'u>> {
     services
 }
 
-/// A route source named by a path into another crate (`lemmy_api::routes::config`).
-fn is_foreign_path(path: &str) -> bool {
-    let Some((head, _)) = path.split_once("::") else {
+/// A route source named by a path into another crate (`lemmy_api::routes::config`); a path
+/// through the crate's own library (`rustypaste::server::configure_routes` from its binary,
+/// with `src/server.rs` in the unit) is not.
+fn is_foreign_path(path: &str, unit: &Unit<'_>) -> bool {
+    let mut segments = path.split("::");
+    let head = segments.next().unwrap_or("");
+    if matches!(head, "crate" | "self" | "super" | "Self") || !path.contains("::") {
         return false;
+    }
+    let Some(module) = segments.next().filter(|_| segments.next().is_some()) else {
+        return true;
     };
-    !matches!(head, "crate" | "self" | "super" | "Self")
+    let own = |rel: &str| {
+        rel.ends_with(&format!("src/{module}.rs")) || rel.ends_with(&format!("src/{module}/mod.rs"))
+    };
+    !unit.files.iter().any(|f| own(&f.file.rel))
 }
 
 /// `status.HTTP_503_SERVICE_UNAVAILABLE`, `HTTPServiceUnavailable`, `SERVICE_UNAVAILABLE`.

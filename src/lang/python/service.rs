@@ -123,9 +123,11 @@ impl Extractor<'_, '_> {
             return;
         }
         if routing.mounts.iter().any(|m| m == method) {
+            // `app.mount("/ui", ui_app)`, `app.mount("/", app=ui_app)`.
             let child = self
                 .positional_nodes(call)
                 .into_iter()
+                .chain(self.keyword(call, &["app", "router", "blueprint", "subapp"]))
                 .find(|a| matches!(a.kind(), "identifier" | "attribute" | "call"));
             if let Some(child) = child {
                 let child = match child.kind() {

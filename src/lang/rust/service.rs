@@ -315,10 +315,14 @@ impl Extractor<'_, '_> {
         {
             return None;
         }
-        Some(match self.resolve(&path) {
-            Some(full) if full.contains("::") => full,
-            _ => format!("crate::{path}"),
-        })
+        match self.resolve(&path) {
+            Some(full) if full.contains("::") => {
+                let head = full.split("::").next().unwrap_or("");
+                let services = &self.catalog.services;
+                (!services.is_framework_crate(Lang::Rust, head)).then_some(full)
+            }
+            _ => Some(format!("crate::{path}")),
+        }
     }
 }
 

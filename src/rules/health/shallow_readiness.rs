@@ -25,15 +25,19 @@ impl ProjectCheck for ShallowReadiness {
         let mut once = Once::default();
         for service in &model.services {
             let (handlers, has_readiness) = health_handlers(cx.unit, service, &cx.catalog.services);
-            for h in handlers {
+            // A deep check elsewhere (`/health/db`) makes a constant `/health` the liveness probe.
+            let deep_elsewhere = handlers.iter().any(|h| !h.handler.checks_nothing());
+            for h in &handlers {
                 // A constant liveness route is right; with a readiness route beside it, a
                 // general `/health` is the liveness probe.
                 let judged = match h.role {
                     HealthRole::Readiness => true,
-                    HealthRole::General => !has_readiness,
+                    HealthRole::General => !has_readiness && !deep_elsewhere,
                     HealthRole::Liveness => false,
                 };
-                if !judged || !h.handler.checks_nothing() || !once.first(h.file, h.handler.span) {
+                // A constant error (`404` for a retired route) reports nothing ready.
+                let constant_ok = h.handler.checks_nothing() && !h.handler.can_fail;
+                if !judged || !constant_ok || !once.first(h.file, h.handler.span) {
                     continue;
                 }
                 let message = format!(
