@@ -512,10 +512,15 @@ fn python_services<'u>(unit: &'u Unit<'u>) -> Vec<Service<'u>> {
             }
             // Mounted into another app (itself, or what its factory returns): part of that
             // one's service.
-            let mounted = [app.binding.as_deref(), app.factory.as_deref()]
-                .into_iter()
-                .flatten()
-                .any(|name| links.parent_of(i, name).is_some());
+            // A factory's name is specific enough to be matched where it is imported.
+            let mounted = app
+                .binding
+                .as_deref()
+                .is_some_and(|b| links.parent_of(i, b, false).is_some())
+                || app
+                    .factory
+                    .as_deref()
+                    .is_some_and(|f| links.parent_of(i, f, true).is_some());
             if mounted {
                 continue;
             }
@@ -594,34 +599,47 @@ impl<'u> Links<'u> {
     /// The binding (file, name) that `name` of `file` is mounted into:
     /// `app.include_router(router)` in the same file, or `app.include_router(health.router)` /
     /// `app.register_blueprint(bp)` in another file that imports it.
-    fn parent_of(&self, file: usize, name: &str) -> Option<(usize, &'u str)> {
+    /// `imported`: whether a bare name in another file may be this one (a router imported
+    /// there); an app's name (`app`) is too common to be matched that way.
+    fn parent_of(&self, file: usize, name: &str, imported: bool) -> Option<(usize, &'u str)> {
         let qualified = format!("{}.{name}", self.module(file));
-        for (g, f) in self.unit.files.iter().enumerate() {
-            if f.file.lang != Lang::Python {
-                continue;
-            }
-            let constructs_own = g != file
-                && f.facts
-                    .service
-                    .apps
-                    .iter()
-                    .any(|a| a.binding.as_deref() == Some(name));
-            for m in &f.facts.service.mounts {
-                let same = if g == file {
-                    m.child == name
-                } else {
-                    m.child == qualified
-                        || m.child.ends_with(&format!(".{qualified}"))
-                        || (m.child == name && !constructs_own)
-                };
-                if same {
-                    if let Some(parent) = m.parent.as_deref() {
-                        return Some((g, parent));
-                    }
-                }
-            }
+        let mounts = |g: usize| {
+            self.unit.files[g]
+                .facts
+                .service
+                .mounts
+                .iter()
+                .filter_map(move |m| Some((g, m.child.as_str(), m.parent.as_deref()?)))
+        };
+        let others = || {
+            (0..self.unit.files.len())
+                .filter(move |g| *g != file && self.unit.files[*g].file.lang == Lang::Python)
+                .flat_map(mounts)
+        };
+        // The same file first, then a module-qualified name, then a bare imported name.
+        if let Some((g, _, parent)) = mounts(file).find(|(_, child, _)| *child == name) {
+            return Some((g, parent));
         }
-        None
+        let dotted = format!(".{qualified}");
+        if let Some((g, _, parent)) =
+            others().find(|(_, child, _)| *child == qualified || child.ends_with(&dotted))
+        {
+            return Some((g, parent));
+        }
+        if !imported {
+            return None;
+        }
+        others()
+            .find(|(g, child, _)| {
+                *child == name
+                    && !self.unit.files[*g]
+                        .facts
+                        .service
+                        .apps
+                        .iter()
+                        .any(|a| a.binding.as_deref() == Some(name))
+            })
+            .map(|(g, _, parent)| (g, parent))
     }
 
     /// The app that serves what is declared on `name` in `file`, through mounts.
@@ -635,9 +653,10 @@ impl<'u> Links<'u> {
             .iter()
             .find(|a| a.binding.as_deref() == Some(name));
         let binding = app.and_then(|a| a.binding.as_deref());
-        let parent = self.parent_of(file, name).or_else(|| {
+        let is_app = app.is_some_and(|a| a.kind == AppKind::App);
+        let parent = self.parent_of(file, name, !is_app).or_else(|| {
             let factory = app.and_then(|a| a.factory.as_deref())?;
-            self.parent_of(file, factory)
+            self.parent_of(file, factory, true)
         });
         match (binding, parent) {
             (_, Some((g, p))) => self.app_of(g, p, depth + 1),
