@@ -751,3 +751,63 @@ pub fn is_error_status_name(name: &str) -> bool {
     ];
     NAMES.iter().any(|n| name.contains(n)) || name == "abort"
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> Catalog {
+        Catalog::builtin()
+    }
+
+    #[test]
+    fn health_paths_are_told_by_their_segments() {
+        let c = catalog();
+        let role = |p: &str| c.services.path_role(p);
+        assert_eq!(role("/healthz"), Some(HealthRole::General));
+        assert_eq!(role("/api/v1/health"), Some(HealthRole::General));
+        assert_eq!(role("/worker-health"), Some(HealthRole::General));
+        assert_eq!(role("^livez/"), Some(HealthRole::Liveness));
+        assert_eq!(role("/health/ready"), Some(HealthRole::Readiness));
+        assert_eq!(role("/readyz"), Some(HealthRole::Readiness));
+        assert_eq!(role("/ping"), Some(HealthRole::General));
+        assert_eq!(role("/api/v2/status"), Some(HealthRole::General));
+        // A resource's field or an authenticated ping is no probe.
+        assert_eq!(role("/jobs/{id}/status"), None);
+        assert_eq!(role("/auth/ping"), None);
+        assert_eq!(role("/statuses"), None);
+        assert_eq!(role("/orders"), None);
+    }
+
+    #[test]
+    fn handlers_named_for_health_have_a_role() {
+        let c = catalog();
+        assert_eq!(
+            c.services.handler_role("readiness_probe"),
+            Some(HealthRole::Readiness)
+        );
+        assert_eq!(
+            c.services.handler_role("healthcheck"),
+            Some(HealthRole::General)
+        );
+        assert_eq!(c.services.handler_role("get_status"), None);
+    }
+
+    #[test]
+    fn probes_are_dependency_calls_or_checks_named_for_one() {
+        let c = catalog();
+        assert!(c.services.is_probe_name("execute"));
+        assert!(c.services.is_probe_name("check_db"));
+        assert!(c.services.is_probe_name("ping_redis"));
+        assert!(!c.services.is_probe_name("check_version"));
+        assert!(!c.services.is_probe_name("jsonify"));
+        assert!(c.services.is_probe_callee("sqlx::query_scalar"));
+    }
+
+    #[test]
+    fn framework_crates_are_known() {
+        let c = catalog();
+        assert!(c.services.is_framework_crate(Lang::Rust, "actix_web"));
+        assert!(!c.services.is_framework_crate(Lang::Rust, "lemmy_api"));
+    }
+}
