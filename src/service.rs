@@ -8,6 +8,11 @@
 //! blueprints or route tables attach to every app of the unit (within one unit that is almost
 //! always the single app). Project-level rules ask this module for a unit's services and read
 //! their routes and handlers; they never re-read files.
+//!
+//! A rule about services (no graceful shutdown, no metrics) builds `UnitModel::build(unit,
+//! catalog)`, looks at each `Service` (its files are `unit.files`; what the rule needs beyond
+//! routes comes from its own per-file facts, found in the service's unit or its `file`), and
+//! reports at `service.file` / `service.span`, the app construction.
 
 use std::collections::HashMap;
 
@@ -545,6 +550,19 @@ fn python_services<'u>(unit: &'u Unit<'u>) -> Vec<Service<'u>> {
             });
         }
     }
+    // Each owner (file, name) is resolved to its app once, not once per service and route.
+    let mut owners: HashMap<(usize, &str), Option<(usize, &str)>> = HashMap::new();
+    if !services.is_empty() {
+        for (i, f) in unit.files.iter().enumerate() {
+            for route in &f.facts.service.routes {
+                if let Some(o) = route.owner.as_deref() {
+                    owners
+                        .entry((i, o))
+                        .or_insert_with(|| links.app_of(i, o, 0));
+                }
+            }
+        }
+    }
     for svc in &mut services {
         for (i, f) in unit.files.iter().enumerate() {
             if f.file.lang != Lang::Python {
@@ -556,7 +574,11 @@ fn python_services<'u>(unit: &'u Unit<'u>) -> Vec<Service<'u>> {
                         continue;
                     }
                 }
-                let belongs = match route.owner.as_deref().map(|o| links.app_of(i, o, 0)) {
+                let owner_app = route
+                    .owner
+                    .as_deref()
+                    .and_then(|o| owners.get(&(i, o)).copied());
+                let belongs = match owner_app {
                     // Declared on an app, or on a router included into one: that app's route.
                     Some(Some((file, binding))) => file == svc.file && svc.binding == Some(binding),
                     // A route table, or a router whose app cannot be told: served by the
