@@ -521,11 +521,11 @@ fn python_services<'u>(unit: &'u Unit<'u>) -> Vec<Service<'u>> {
             let mounted = app
                 .binding
                 .as_deref()
-                .is_some_and(|b| links.parent_of(i, b, false).is_some())
+                .is_some_and(|b| links.parent_of(i, b, Reach::Module).is_some())
                 || app
                     .factory
                     .as_deref()
-                    .is_some_and(|f| links.parent_of(i, f, true).is_some());
+                    .is_some_and(|f| links.parent_of(i, f, Reach::Factory).is_some());
             if mounted {
                 continue;
             }
@@ -604,6 +604,18 @@ fn serves_routes_of(app_framework: &str, route_framework: &str) -> bool {
         || (app_framework == "fastapi" && route_framework == "starlette")
 }
 
+/// How far a name is looked for among the unit's mounts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Its own file, or its module-qualified name (`health.router`): an app's name (`app`) is
+    /// too common to be matched any further.
+    Module,
+    /// Also a bare name in another file that imports it (a router).
+    Imported,
+    /// Also a method of that name (`manager.get_fastapi_app()`): an app factory.
+    Factory,
+}
+
 /// How the apps and routers of a Python unit are attached to one another.
 struct Links<'u> {
     unit: &'u Unit<'u>,
@@ -621,9 +633,7 @@ impl<'u> Links<'u> {
     /// The binding (file, name) that `name` of `file` is mounted into:
     /// `app.include_router(router)` in the same file, or `app.include_router(health.router)` /
     /// `app.register_blueprint(bp)` in another file that imports it.
-    /// `imported`: whether a bare name in another file may be this one (a router imported
-    /// there); an app's name (`app`) is too common to be matched that way.
-    fn parent_of(&self, file: usize, name: &str, imported: bool) -> Option<(usize, &'u str)> {
+    fn parent_of(&self, file: usize, name: &str, reach: Reach) -> Option<(usize, &'u str)> {
         let qualified = format!("{}.{name}", self.module(file));
         let mounts = |g: usize| {
             self.unit.files[g]
@@ -648,12 +658,15 @@ impl<'u> Links<'u> {
         {
             return Some((g, parent));
         }
-        if !imported {
+        if reach == Reach::Module {
             return None;
         }
+        let method = format!(".{name}");
         others()
             .find(|(g, child, _)| {
-                *child == name
+                // `app.mount("/auth", auth_manager.get_fastapi_app())`: a factory method.
+                let named = *child == name || (reach == Reach::Factory && child.ends_with(&method));
+                named
                     && !self.unit.files[*g]
                         .facts
                         .service
@@ -676,9 +689,14 @@ impl<'u> Links<'u> {
             .find(|a| a.binding.as_deref() == Some(name));
         let binding = app.and_then(|a| a.binding.as_deref());
         let is_app = app.is_some_and(|a| a.kind == AppKind::App);
-        let parent = self.parent_of(file, name, !is_app).or_else(|| {
+        let reach = if is_app {
+            Reach::Module
+        } else {
+            Reach::Imported
+        };
+        let parent = self.parent_of(file, name, reach).or_else(|| {
             let factory = app.and_then(|a| a.factory.as_deref())?;
-            self.parent_of(file, factory, true)
+            self.parent_of(file, factory, Reach::Factory)
         });
         match (binding, parent) {
             (_, Some((g, p))) => self.app_of(g, p, depth + 1),
