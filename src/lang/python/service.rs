@@ -8,7 +8,7 @@ use super::{literal, Ctx, Extractor, F};
 use crate::facts::service::{
     AppFact, DependencyFact, HandlerFact, MountFact, RouteFact, ServerStart,
 };
-use crate::facts::{Lang, Value};
+use crate::facts::{Lang, Span, Value};
 use crate::service::is_error_status_name;
 
 /// How deep a handler's body is read.
@@ -289,9 +289,18 @@ impl Extractor<'_, '_> {
         let Some(body) = def.child_by_field_id(F.body) else {
             return;
         };
+        // The `def` line up to the name: the whole body would make a report region of it.
+        let span = match def.child_by_field_id(F.name) {
+            Some(n) => Span {
+                end_line: self.span(n).end_line,
+                end_col: self.span(n).end_col,
+                ..self.span(def)
+            },
+            None => self.span(def),
+        };
         let mut summary = HandlerFact {
             name: name.to_string(),
-            span: self.span(def),
+            span,
             probes: Vec::new(),
             other_work: false,
             can_fail: false,

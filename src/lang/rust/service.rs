@@ -281,7 +281,7 @@ impl Extractor<'_, '_> {
                 self.catalog.services.path_role(path)?;
                 let line = self.span(c.span()).line;
                 let name = format!("closure at line {line}");
-                let mut summary = self.summary(name.clone(), c.span());
+                let mut summary = self.summary(name.clone(), c.or1_token.span);
                 let mut reader = HandlerReader {
                     x: self,
                     out: &mut summary,

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{health_handlers, shown_path, Once};
+use super::{health_handlers, shown_path, unavailable_example, Once};
 use crate::rules::{ProjectCheck, ProjectCx};
 use crate::service::{HealthRole, UnitModel};
 
@@ -46,7 +46,10 @@ impl ProjectCheck for ShallowReadiness {
                     shown_path(&h.route),
                     example.callee,
                 );
-                let help = "check what the service needs (`SELECT 1` on the pool, a Redis `PING`, with a short timeout) and return 503 when a check fails".to_string();
+                let help = format!(
+                    "check what the service needs (`SELECT 1` on the pool, a Redis `PING`, with a short timeout) and answer 503 when a check fails: {}",
+                    unavailable_example(service.framework)
+                );
                 cx.report(self.id(), h.file, h.handler.span, message, Some(help));
             }
         }
