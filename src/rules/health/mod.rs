@@ -111,8 +111,9 @@ impl Once {
 
 /// The path a route was declared with, for messages.
 pub fn shown_path(route: &ServiceRoute<'_>) -> String {
-    match &route.route.path {
-        Some(p) if !p.is_empty() => format!("`{p}`"),
+    match (&route.route.path, &route.route.handler) {
+        (Some(p), _) if !p.is_empty() => format!("`{p}`"),
+        (_, Some(h)) => format!("the route served by `{h}`"),
         _ => "its health route".to_string(),
     }
 }
