@@ -29,6 +29,8 @@ pub struct Options {
     pub breaker_min_failure_threshold: Option<f64>,
     pub breaker_min_open_seconds: Option<f64>,
     pub breaker_max_open_seconds: Option<f64>,
+    /// Route names that are health probes besides the built-in ones (`server_info`, `_ping`).
+    pub health_routes: Option<Vec<String>>,
     pub max_file_size: Option<u64>,
     #[serde(default)]
     pub severity: BTreeMap<String, String>,
@@ -425,7 +427,7 @@ pub fn is_rule_selector(id: &str) -> bool {
         && digits.chars().all(|c| c.is_ascii_digit())
 }
 
-/// Adds a user's in-house clients to the catalog.
+/// Adds a user's in-house clients and health route names to the catalog.
 pub fn extend_catalog(catalog: &mut Catalog, options: &mut Options, source_text: &str) {
     let user = std::mem::take(&mut options.catalog);
     let mut file = CatalogFile::default();
@@ -434,7 +436,13 @@ pub fn extend_catalog(catalog: &mut Catalog, options: &mut Options, source_text:
     file.calls
         .extend(user.rust.into_iter().map(|c| c.into_spec(Lang::Rust)));
     file.breakers = user.breakers;
-    if !file.calls.is_empty() || !file.breakers.is_empty() {
+    if let Some(names) = options.health_routes.take() {
+        file.health = Some(crate::service::HealthSpec {
+            names: names.iter().map(|n| n.to_ascii_lowercase()).collect(),
+            ..Default::default()
+        });
+    }
+    if !file.calls.is_empty() || !file.breakers.is_empty() || file.health.is_some() {
         catalog.add(file, source_text);
     }
 }

@@ -8,8 +8,13 @@
 //! blueprints or route tables attach to every app of the unit (within one unit that is almost
 //! always the single app). Project-level rules ask this module for a unit's services and read
 //! their routes and handlers; they never re-read files.
+//!
+//! A rule about services (no graceful shutdown, no metrics) builds `UnitModel::build(unit,
+//! catalog)`, looks at each `Service` (its files are `unit.files`; what the rule needs beyond
+//! routes comes from its own per-file facts, found in the service's unit or its `file`), and
+//! reports at `service.file` / `service.span`, the app construction.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use serde::Deserialize;
 
@@ -222,6 +227,17 @@ impl ServiceCatalog {
                 .any(|w| self.health.probe_words.iter().any(|p| p == w))
     }
 
+    /// A crate or package that one of the catalogued frameworks comes from (`actix_web`):
+    /// its builders (`web::scope("")`) declare routes in place, nothing from elsewhere.
+    pub fn is_framework_crate(&self, lang: Lang, head: &str) -> bool {
+        let sep = if lang == Lang::Rust { "::" } else { "." };
+        let named = |name: &String| name.split(sep).next() == Some(head);
+        self.constructors
+            .keys()
+            .chain(self.servers.keys())
+            .any(|(l, name)| *l == lang && named(name))
+    }
+
     /// A call that queries a dependency by its path: `sqlx::query(..)`, `redis::cmd(..)`.
     pub fn is_probe_callee(&self, callee: &str) -> bool {
         self.health
@@ -249,15 +265,19 @@ impl ServiceCatalog {
             .any(|s| s.starts_with(['{', '<', ':']) || s.contains('('));
         let mut found = false;
         for (i, seg) in segments.iter().enumerate() {
-            if !self.health.names.iter().any(|n| n == seg) {
-                continue;
-            }
-            // `status`, `ping`: health routes only where they are the route itself
-            // (`/status`, `/api/ping`), not a resource's field (`/jobs/{id}/status`).
-            let strong = seg.contains("health") || seg.ends_with('z');
-            if strong || (!parameterized && i + 1 == segments.len() && segments.len() <= 2) {
-                found = true;
-            }
+            // `healthz`, `worker-health`, `readyz`: a health route wherever it appears.
+            let strong = seg.contains("health")
+                || matches!(
+                    seg.as_str(),
+                    "livez" | "readyz" | "startupz" | "liveness" | "readiness"
+                );
+            // `ping`, `status`, `ready`: only as the route itself (`/ping`, `/api/v1/status`),
+            // not a resource's field (`/jobs/{id}/status`, `/auth/ping`).
+            let weak = self.health.names.contains(seg)
+                && !parameterized
+                && i + 1 == segments.len()
+                && segments[..i].iter().all(|s| is_route_prefix(s));
+            found |= strong || weak;
         }
         if !found {
             return None;
@@ -287,6 +307,30 @@ impl ServiceCatalog {
         }
         role
     }
+}
+
+/// Path segments that only group routes: `/api/v1/ping` is the service's own ping.
+fn is_route_prefix(segment: &str) -> bool {
+    let version = segment
+        .strip_prefix('v')
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    version
+        || segment.starts_with('_')
+        || matches!(
+            segment,
+            "api"
+                | "internal"
+                | "system"
+                | "meta"
+                | "ops"
+                | "monitoring"
+                | "probe"
+                | "probes"
+                | "k8s"
+                | "kube"
+                | "admin"
+                | "management"
+        )
 }
 
 /// What a health route is for.
@@ -450,35 +494,16 @@ fn dependencies<'u>(unit: &'u Unit<'u>, catalog: &'u Catalog) -> Vec<Dependency<
 }
 
 fn python_services<'u>(unit: &'u Unit<'u>) -> Vec<Service<'u>> {
-    // Apps attached to another (`app.mount("/v1", api)`) are part of that one's service.
-    let mounted: BTreeSet<(usize, &str)> = unit
-        .files
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.file.lang == Lang::Python)
-        .flat_map(|(i, f)| {
-            f.facts
-                .service
-                .mounts
-                .iter()
-                .map(move |m| (i, m.child.as_str()))
-        })
-        .collect();
-    let is_app_binding = |file: usize, name: &str| {
-        unit.files[file]
-            .facts
-            .service
-            .apps
-            .iter()
-            .any(|a| a.kind == AppKind::App && a.binding.as_deref() == Some(name))
-    };
+    let links = Links { unit };
     // `wsgi.py` and `asgi.py` serve the same Django project: judged once, at the WSGI app.
     let django = unit
         .files
         .iter()
         .enumerate()
         .flat_map(|(i, f)| f.facts.service.apps.iter().map(move |a| (i, a)))
-        .filter(|(_, a)| a.framework == "django" && !a.in_test)
+        // A project's `application = get_wsgi_application()` is module-level; Django's own
+        // helpers call it inside functions.
+        .filter(|(_, a)| a.framework == "django" && !a.in_test && a.factory.is_none())
         .min_by_key(|(i, a)| (!a.constructor.contains("wsgi"), *i, a.span))
         .map(|(i, a)| (i, a.span));
     let mut services: Vec<Service<'u>> = Vec::new();
@@ -490,8 +515,23 @@ fn python_services<'u>(unit: &'u Unit<'u>) -> Vec<Service<'u>> {
             if app.in_test || app.kind != AppKind::App {
                 continue;
             }
-            if let Some(b) = &app.binding {
-                if mounted.contains(&(i, b.as_str())) {
+            // Mounted into another app (itself, or what its factory returns): part of that
+            // one's service.
+            // A factory's name is specific enough to be matched where it is imported.
+            let mounted = app
+                .binding
+                .as_deref()
+                .is_some_and(|b| links.parent_of(i, b, Reach::Module).is_some())
+                || app
+                    .factory
+                    .as_deref()
+                    .is_some_and(|f| links.parent_of(i, f, Reach::Factory).is_some());
+            if mounted {
+                continue;
+            }
+            if let Some(b) = app.binding.as_deref() {
+                // `app = web.Application(..)` in both branches of an `if`: one app.
+                if services.iter().any(|s| s.file == i && s.binding == Some(b)) {
                     continue;
                 }
             }
@@ -510,21 +550,40 @@ fn python_services<'u>(unit: &'u Unit<'u>) -> Vec<Service<'u>> {
             });
         }
     }
+    // Each owner (file, name) is resolved to its app once, not once per service and route.
+    let mut owners: HashMap<(usize, &str), Option<(usize, &str)>> = HashMap::new();
+    if !services.is_empty() {
+        for (i, f) in unit.files.iter().enumerate() {
+            for route in &f.facts.service.routes {
+                if let Some(o) = route.owner.as_deref() {
+                    owners
+                        .entry((i, o))
+                        .or_insert_with(|| links.app_of(i, o, 0));
+                }
+            }
+        }
+    }
     for svc in &mut services {
         for (i, f) in unit.files.iter().enumerate() {
             if f.file.lang != Lang::Python {
                 continue;
             }
             for route in f.facts.service.routes.iter().filter(|r| !r.in_test) {
-                let belongs = match route.owner.as_deref() {
-                    None => true,
-                    Some(owner) if i == svc.file && Some(owner) == svc.binding => true,
-                    // Declared on another app of that file: that app's route.
-                    Some(owner) if is_app_binding(i, owner) && !mounted.contains(&(i, owner)) => {
-                        false
+                if let Some(fw) = route.framework.as_deref() {
+                    if !serves_routes_of(svc.framework, fw) {
+                        continue;
                     }
-                    // A router, blueprint or sub-app: served by whichever app includes it.
-                    Some(_) => true,
+                }
+                let owner_app = route
+                    .owner
+                    .as_deref()
+                    .and_then(|o| owners.get(&(i, o)).copied());
+                let belongs = match owner_app {
+                    // Declared on an app, or on a router included into one: that app's route.
+                    Some(Some((file, binding))) => file == svc.file && svc.binding == Some(binding),
+                    // A route table, or a router whose app cannot be told: served by the
+                    // project's apps.
+                    Some(None) | None => true,
                 };
                 if belongs {
                     svc.routes.push(ServiceRoute { file: i, route });
@@ -536,6 +595,119 @@ fn python_services<'u>(unit: &'u Unit<'u>) -> Vec<Service<'u>> {
         }
     }
     services
+}
+
+/// Whether an app of `app_framework` serves routes declared for `route_framework`
+/// (a FastAPI app serves Starlette routes).
+fn serves_routes_of(app_framework: &str, route_framework: &str) -> bool {
+    app_framework == route_framework
+        || (app_framework == "fastapi" && route_framework == "starlette")
+}
+
+/// How far a name is looked for among the unit's mounts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Its own file, or its module-qualified name (`health.router`): an app's name (`app`) is
+    /// too common to be matched any further.
+    Module,
+    /// Also a bare name in another file that imports it (a router).
+    Imported,
+    /// Also a method of that name (`manager.get_fastapi_app()`): an app factory.
+    Factory,
+}
+
+/// How the apps and routers of a Python unit are attached to one another.
+struct Links<'u> {
+    unit: &'u Unit<'u>,
+}
+
+impl<'u> Links<'u> {
+    /// The module name of a file: `health` for `app/routers/health.py` or `health/__init__.py`.
+    fn module(&self, file: usize) -> &'u str {
+        let rel = self.unit.files[file].file.rel.as_str();
+        let rel = rel.strip_suffix("/__init__.py").unwrap_or(rel);
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        name.strip_suffix(".py").unwrap_or(name)
+    }
+
+    /// The binding (file, name) that `name` of `file` is mounted into:
+    /// `app.include_router(router)` in the same file, or `app.include_router(health.router)` /
+    /// `app.register_blueprint(bp)` in another file that imports it.
+    fn parent_of(&self, file: usize, name: &str, reach: Reach) -> Option<(usize, &'u str)> {
+        let qualified = format!("{}.{name}", self.module(file));
+        let mounts = |g: usize| {
+            self.unit.files[g]
+                .facts
+                .service
+                .mounts
+                .iter()
+                .filter_map(move |m| Some((g, m.child.as_str(), m.parent.as_deref()?)))
+        };
+        let others = || {
+            (0..self.unit.files.len())
+                .filter(move |g| *g != file && self.unit.files[*g].file.lang == Lang::Python)
+                .flat_map(mounts)
+        };
+        // The same file first, then a module-qualified name, then a bare imported name.
+        if let Some((g, _, parent)) = mounts(file).find(|(_, child, _)| *child == name) {
+            return Some((g, parent));
+        }
+        let dotted = format!(".{qualified}");
+        if let Some((g, _, parent)) =
+            others().find(|(_, child, _)| *child == qualified || child.ends_with(&dotted))
+        {
+            return Some((g, parent));
+        }
+        if reach == Reach::Module {
+            return None;
+        }
+        let method = format!(".{name}");
+        others()
+            .find(|(g, child, _)| {
+                // `app.mount("/auth", auth_manager.get_fastapi_app())`: a factory method.
+                let named = *child == name || (reach == Reach::Factory && child.ends_with(&method));
+                named
+                    && !self.unit.files[*g]
+                        .facts
+                        .service
+                        .apps
+                        .iter()
+                        .any(|a| a.binding.as_deref() == Some(name))
+            })
+            .map(|(g, _, parent)| (g, parent))
+    }
+
+    /// The app that serves what is declared on `name` in `file`, through mounts.
+    fn app_of(&self, file: usize, name: &str, depth: usize) -> Option<(usize, &'u str)> {
+        if depth > 4 {
+            return None;
+        }
+        let facts = &self.unit.files[file].facts.service;
+        let app = facts
+            .apps
+            .iter()
+            .find(|a| a.binding.as_deref() == Some(name));
+        let binding = app.and_then(|a| a.binding.as_deref());
+        let is_app = app.is_some_and(|a| a.kind == AppKind::App);
+        let reach = if is_app {
+            Reach::Module
+        } else {
+            Reach::Imported
+        };
+        let parent = self.parent_of(file, name, reach).or_else(|| {
+            let factory = app.and_then(|a| a.factory.as_deref())?;
+            self.parent_of(file, factory, Reach::Factory)
+        });
+        match (binding, parent) {
+            (_, Some((g, p))) => self.app_of(g, p, depth + 1),
+            (Some(b), None) => facts
+                .apps
+                .iter()
+                .any(|a| a.kind == AppKind::App && a.binding.as_deref() == Some(b))
+                .then_some((file, b)),
+            (None, None) => None,
+        }
+    }
 }
 
 fn rust_services<'u>(unit: &'u Unit<'u>) -> Vec<Service<'u>> {
@@ -555,7 +727,7 @@ fn rust_services<'u>(unit: &'u Unit<'u>) -> Vec<Service<'u>> {
                 .map(|route| ServiceRoute { file: i, route }),
         );
         included_health |= !sf.health_includes.is_empty();
-        routes_elsewhere |= sf.mounts.iter().any(|m| is_foreign_path(&m.child));
+        routes_elsewhere |= sf.mounts.iter().any(|m| is_foreign_path(&m.child, unit));
         let Some(start) = sf.servers.iter().find(|s| !s.in_test) else {
             continue;
         };
@@ -587,12 +759,22 @@ fn rust_services<'u>(unit: &'u Unit<'u>) -> Vec<Service<'u>> {
     services
 }
 
-/// A route source named by a path into another crate (`lemmy_api::routes::config`).
-fn is_foreign_path(path: &str) -> bool {
-    let Some((head, _)) = path.split_once("::") else {
+/// A route source named by a path into another crate (`lemmy_api::routes::config`); a path
+/// through the crate's own library (`rustypaste::server::configure_routes` from its binary,
+/// with `src/server.rs` in the unit) is not.
+fn is_foreign_path(path: &str, unit: &Unit<'_>) -> bool {
+    let mut segments = path.split("::");
+    let head = segments.next().unwrap_or("");
+    if matches!(head, "crate" | "self" | "super" | "Self") || !path.contains("::") {
         return false;
+    }
+    let Some(module) = segments.next().filter(|_| segments.next().is_some()) else {
+        return true;
     };
-    !matches!(head, "crate" | "self" | "super" | "Self")
+    let own = |rel: &str| {
+        rel.ends_with(&format!("src/{module}.rs")) || rel.ends_with(&format!("src/{module}/mod.rs"))
+    };
+    !unit.files.iter().any(|f| own(&f.file.rel))
 }
 
 /// `status.HTTP_503_SERVICE_UNAVAILABLE`, `HTTPServiceUnavailable`, `SERVICE_UNAVAILABLE`.
@@ -608,4 +790,64 @@ pub fn is_error_status_name(name: &str) -> bool {
         "HttpResponseServerError",
     ];
     NAMES.iter().any(|n| name.contains(n)) || name == "abort"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> Catalog {
+        Catalog::builtin()
+    }
+
+    #[test]
+    fn health_paths_are_told_by_their_segments() {
+        let c = catalog();
+        let role = |p: &str| c.services.path_role(p);
+        assert_eq!(role("/healthz"), Some(HealthRole::General));
+        assert_eq!(role("/api/v1/health"), Some(HealthRole::General));
+        assert_eq!(role("/worker-health"), Some(HealthRole::General));
+        assert_eq!(role("^livez/"), Some(HealthRole::Liveness));
+        assert_eq!(role("/health/ready"), Some(HealthRole::Readiness));
+        assert_eq!(role("/readyz"), Some(HealthRole::Readiness));
+        assert_eq!(role("/ping"), Some(HealthRole::General));
+        assert_eq!(role("/api/v2/status"), Some(HealthRole::General));
+        // A resource's field or an authenticated ping is no probe.
+        assert_eq!(role("/jobs/{id}/status"), None);
+        assert_eq!(role("/auth/ping"), None);
+        assert_eq!(role("/statuses"), None);
+        assert_eq!(role("/orders"), None);
+    }
+
+    #[test]
+    fn handlers_named_for_health_have_a_role() {
+        let c = catalog();
+        assert_eq!(
+            c.services.handler_role("readiness_probe"),
+            Some(HealthRole::Readiness)
+        );
+        assert_eq!(
+            c.services.handler_role("healthcheck"),
+            Some(HealthRole::General)
+        );
+        assert_eq!(c.services.handler_role("get_status"), None);
+    }
+
+    #[test]
+    fn probes_are_dependency_calls_or_checks_named_for_one() {
+        let c = catalog();
+        assert!(c.services.is_probe_name("execute"));
+        assert!(c.services.is_probe_name("check_db"));
+        assert!(c.services.is_probe_name("ping_redis"));
+        assert!(!c.services.is_probe_name("check_version"));
+        assert!(!c.services.is_probe_name("jsonify"));
+        assert!(c.services.is_probe_callee("sqlx::query_scalar"));
+    }
+
+    #[test]
+    fn framework_crates_are_known() {
+        let c = catalog();
+        assert!(c.services.is_framework_crate(Lang::Rust, "actix_web"));
+        assert!(!c.services.is_framework_crate(Lang::Rust, "lemmy_api"));
+    }
 }

@@ -46,6 +46,9 @@ pub struct AppFact {
     pub kind: AppKind,
     /// The name it is bound to (`app`, `self.app`, `bp`), when it is bound.
     pub binding: Option<String>,
+    /// The function that constructs it (`create_app`), so that an app a factory returns can be
+    /// told apart when the factory's result is mounted into another app.
+    pub factory: Option<String>,
     /// The constructor as written, for messages: `FastAPI(`.
     pub constructor: String,
     pub span: Span,
@@ -63,6 +66,9 @@ pub struct RouteFact {
     pub owner: Option<String>,
     /// The handler's function name, when it is a plain name.
     pub handler: Option<String>,
+    /// The framework the route is declared for, when the declaration tells (Django `path`,
+    /// a route on an app or router constructed in the same file).
+    pub framework: Option<String>,
     pub span: Span,
     pub in_test: bool,
 }

@@ -8,7 +8,7 @@ use super::{literal, Ctx, Extractor, F};
 use crate::facts::service::{
     AppFact, DependencyFact, HandlerFact, MountFact, RouteFact, ServerStart,
 };
-use crate::facts::{Lang, Value};
+use crate::facts::{Lang, Span, Value};
 use crate::service::is_error_status_name;
 
 /// How deep a handler's body is read.
@@ -29,6 +29,7 @@ impl Extractor<'_, '_> {
                     framework: framework.to_string(),
                     kind,
                     binding: self.binding_of(call),
+                    factory: self.enclosing_function(call),
                     constructor: format!("{}(", self.text(function)),
                     span,
                     in_test,
@@ -59,7 +60,8 @@ impl Extractor<'_, '_> {
             if routing.path_calls.iter().any(|c| c == callee) {
                 if let Some(path) = self.string_arg(call, 0) {
                     let handler = self.positional(call, 1).and_then(|h| self.handler_name(h));
-                    self.push_route(Some(path), None, handler, function, in_test);
+                    let framework = callee.split('.').next().map(str::to_string);
+                    self.push_route(Some(path), None, handler, framework, function, in_test);
                 }
             }
             let is_include =
@@ -106,7 +108,8 @@ impl Extractor<'_, '_> {
                     .and_then(|d| d.child_by_field_id(F.definition))
                     .and_then(|def| def.child_by_field_id(F.name))
                     .map(|n| self.text(n).to_string());
-                self.push_route(path, Some(owner), handler, function, in_test);
+                let framework = self.framework_of(&owner);
+                self.push_route(path, Some(owner), handler, framework, function, in_test);
             }
             return;
         }
@@ -115,13 +118,16 @@ impl Extractor<'_, '_> {
                 .keyword(call, &["view_func", "endpoint", "handler"])
                 .or_else(|| self.positional(call, 1))
                 .and_then(|h| self.handler_name(h));
-            self.push_route(path, Some(owner), handler, function, in_test);
+            let framework = self.framework_of(&owner);
+            self.push_route(path, Some(owner), handler, framework, function, in_test);
             return;
         }
         if routing.mounts.iter().any(|m| m == method) {
+            // `app.mount("/ui", ui_app)`, `app.mount("/", app=ui_app)`.
             let child = self
                 .positional_nodes(call)
                 .into_iter()
+                .chain(self.keyword(call, &["app", "router", "blueprint", "subapp"]))
                 .find(|a| matches!(a.kind(), "identifier" | "attribute" | "call"));
             if let Some(child) = child {
                 let child = match child.kind() {
@@ -143,6 +149,7 @@ impl Extractor<'_, '_> {
         path: Option<String>,
         owner: Option<String>,
         handler: Option<String>,
+        framework: Option<String>,
         at: Node<'_>,
         in_test: bool,
     ) {
@@ -152,9 +159,34 @@ impl Extractor<'_, '_> {
             path,
             owner,
             handler,
+            framework,
             span,
             in_test,
         });
+    }
+
+    /// The name of the function a node is in.
+    fn enclosing_function(&self, node: Node<'_>) -> Option<String> {
+        let mut at = node.parent();
+        while let Some(p) = at {
+            if p.kind() == "function_definition" {
+                return p
+                    .child_by_field_id(F.name)
+                    .map(|n| self.text(n).to_string());
+            }
+            at = p.parent();
+        }
+        None
+    }
+
+    /// The framework of the app or router bound to `owner` in this file.
+    fn framework_of(&self, owner: &str) -> Option<String> {
+        self.facts
+            .service
+            .apps
+            .iter()
+            .find(|a| a.binding.as_deref() == Some(owner))
+            .map(|a| a.framework.clone())
     }
 
     /// The name a call's result is assigned to: `app` in `app = FastAPI()`, `self.app`.
@@ -257,9 +289,18 @@ impl Extractor<'_, '_> {
         let Some(body) = def.child_by_field_id(F.body) else {
             return;
         };
+        // The `def` line up to the name: the whole body would make a report region of it.
+        let span = match def.child_by_field_id(F.name) {
+            Some(n) => Span {
+                end_line: self.span(n).end_line,
+                end_col: self.span(n).end_col,
+                ..self.span(def)
+            },
+            None => self.span(def),
+        };
         let mut summary = HandlerFact {
             name: name.to_string(),
-            span: self.span(def),
+            span,
             probes: Vec::new(),
             other_work: false,
             can_fail: false,

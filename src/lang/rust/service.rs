@@ -45,6 +45,7 @@ impl Extractor<'_, '_> {
                 framework: framework.to_string(),
                 kind,
                 binding: None,
+                factory: None,
                 constructor: format!("{written}("),
                 span,
                 in_test,
@@ -108,15 +109,18 @@ impl Extractor<'_, '_> {
             let routing = self.catalog.services.routing(Lang::Rust);
             let registers = routing.register.contains(&method);
             let mounts = routing.mounts.contains(&method);
-            if registers {
-                if let Some(path) = m.args.first().and_then(string_lit) {
-                    let handler = m
-                        .args
-                        .iter()
-                        .nth(1)
-                        .and_then(|h| self.handler_of(h, &path, 0));
+            if registers && m.args.len() == 2 {
+                let path = m.args.first().and_then(string_lit);
+                let handler = m
+                    .args
+                    .iter()
+                    .nth(1)
+                    .and_then(|h| self.handler_of(h, path.as_deref().unwrap_or(""), 0));
+                // A computed path (`.route(&config.health_route, get(health))`) still names
+                // its handler.
+                if path.is_some() || handler.is_some() {
                     let span = self.span(m.method.span());
-                    self.push_route(Some(path), handler, span);
+                    self.push_route(path, handler, span);
                     continue;
                 }
             }
@@ -236,6 +240,7 @@ impl Extractor<'_, '_> {
             path,
             owner: None,
             handler,
+            framework: None,
             span,
             in_test,
         });
@@ -276,7 +281,7 @@ impl Extractor<'_, '_> {
                 self.catalog.services.path_role(path)?;
                 let line = self.span(c.span()).line;
                 let name = format!("closure at line {line}");
-                let mut summary = self.summary(name.clone(), c.span());
+                let mut summary = self.summary(name.clone(), c.or1_token.span);
                 let mut reader = HandlerReader {
                     x: self,
                     out: &mut summary,
@@ -310,10 +315,14 @@ impl Extractor<'_, '_> {
         {
             return None;
         }
-        Some(match self.resolve(&path) {
-            Some(full) if full.contains("::") => full,
-            _ => format!("crate::{path}"),
-        })
+        match self.resolve(&path) {
+            Some(full) if full.contains("::") => {
+                let head = full.split("::").next().unwrap_or("");
+                let services = &self.catalog.services;
+                (!services.is_framework_crate(Lang::Rust, head)).then_some(full)
+            }
+            _ => Some(format!("crate::{path}")),
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! RES504 health-never-fails: a health handler that probes dependencies but has no way to
 //! answer with a non-2xx status.
 
-use super::{health_handlers, shown_path, Once};
+use super::{health_handlers, shown_path, unavailable_example, Once};
 use crate::rules::{ProjectCheck, ProjectCx};
 use crate::service::UnitModel;
 
@@ -33,7 +33,10 @@ impl ProjectCheck for HealthNeverFails {
                     h.handler.name,
                     shown_path(&h.route),
                 );
-                let help = "return 503 when a check fails (FastAPI: `JSONResponse(body, status_code=503)`; Flask: `return body, 503`; axum: `(StatusCode::SERVICE_UNAVAILABLE, Json(body))`; actix: `HttpResponse::ServiceUnavailable().json(body)`)".to_string();
+                let help = format!(
+                    "when a check fails, answer 503: {}",
+                    unavailable_example(service.framework)
+                );
                 cx.report(self.id(), h.file, h.handler.span, message, Some(help));
             }
         }

@@ -34,6 +34,20 @@ pub fn route_example(framework: &str) -> &'static str {
     }
 }
 
+/// How a handler answers 503, in the framework's own terms.
+pub fn unavailable_example(framework: &str) -> &'static str {
+    match framework {
+        "fastapi" | "starlette" => "`return JSONResponse(body, status_code=503)`",
+        "flask" | "sanic" => "`return body, 503`",
+        "django" => "`return JsonResponse(body, status=503)`",
+        "aiohttp" => "`return web.json_response(body, status=503)`",
+        "axum" | "poem" => "`(StatusCode::SERVICE_UNAVAILABLE, Json(body))`",
+        "actix-web" => "`HttpResponse::ServiceUnavailable().json(body)`",
+        "rocket" => "`Status::ServiceUnavailable`",
+        _ => "a 503 status",
+    }
+}
+
 /// A service's health routes whose handler was found, with their role.
 pub struct JudgedHandler<'u> {
     pub role: HealthRole,
@@ -97,8 +111,9 @@ impl Once {
 
 /// The path a route was declared with, for messages.
 pub fn shown_path(route: &ServiceRoute<'_>) -> String {
-    match &route.route.path {
-        Some(p) if !p.is_empty() => format!("`{p}`"),
+    match (&route.route.path, &route.route.handler) {
+        (Some(p), _) if !p.is_empty() => format!("`{p}`"),
+        (_, Some(h)) => format!("the route served by `{h}`"),
         _ => "its health route".to_string(),
     }
 }

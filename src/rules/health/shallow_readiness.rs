@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{health_handlers, shown_path, Once};
+use super::{health_handlers, shown_path, unavailable_example, Once};
 use crate::rules::{ProjectCheck, ProjectCx};
 use crate::service::{HealthRole, UnitModel};
 
@@ -25,15 +25,19 @@ impl ProjectCheck for ShallowReadiness {
         let mut once = Once::default();
         for service in &model.services {
             let (handlers, has_readiness) = health_handlers(cx.unit, service, &cx.catalog.services);
-            for h in handlers {
+            // A deep check elsewhere (`/health/db`) makes a constant `/health` the liveness probe.
+            let deep_elsewhere = handlers.iter().any(|h| !h.handler.checks_nothing());
+            for h in &handlers {
                 // A constant liveness route is right; with a readiness route beside it, a
                 // general `/health` is the liveness probe.
                 let judged = match h.role {
                     HealthRole::Readiness => true,
-                    HealthRole::General => !has_readiness,
+                    HealthRole::General => !has_readiness && !deep_elsewhere,
                     HealthRole::Liveness => false,
                 };
-                if !judged || !h.handler.checks_nothing() || !once.first(h.file, h.handler.span) {
+                // A constant error (`404` for a retired route) reports nothing ready.
+                let constant_ok = h.handler.checks_nothing() && !h.handler.can_fail;
+                if !judged || !constant_ok || !once.first(h.file, h.handler.span) {
                     continue;
                 }
                 let message = format!(
@@ -42,7 +46,10 @@ impl ProjectCheck for ShallowReadiness {
                     shown_path(&h.route),
                     example.callee,
                 );
-                let help = "check what the service needs (`SELECT 1` on the pool, a Redis `PING`, with a short timeout) and return 503 when a check fails".to_string();
+                let help = format!(
+                    "check what the service needs (`SELECT 1` on the pool, a Redis `PING`, with a short timeout) and answer 503 when a check fails: {}",
+                    unavailable_example(service.framework)
+                );
                 cx.report(self.id(), h.file, h.handler.span, message, Some(help));
             }
         }
