@@ -426,9 +426,25 @@ impl Extractor<'_, '_> {
             Expr::While(_) => "`while` retry loop".to_string(),
             _ => "`for` retry loop".to_string(),
         };
-        let Some(shape) = body.stmts.iter().find_map(|s| retry_shape(s)) else {
+        let Some((at, shape)) = body
+            .stmts
+            .iter()
+            .enumerate()
+            .find_map(|(i, s)| retry_shape(s).map(|shape| (i, shape)))
+        else {
             return;
         };
+        // `let port = fastrand::u16(..)` before the attempt: each round tries something new.
+        let before = &body.stmts[..at];
+        let fresh_input = before.iter().any(|s| {
+            let text = quote::quote!(#s).to_string();
+            ["rand", "random", "uuid", "generate"]
+                .iter()
+                .any(|w| text.contains(w))
+        });
+        if fresh_input {
+            return;
+        }
         let scrutinee = shape.scrutinee;
         let scrutinee_text = quote::quote!(#scrutinee).to_string();
         if [
@@ -448,7 +464,14 @@ impl Extractor<'_, '_> {
             return;
         }
         let sleeps = self.sleeps_in(body);
-        let evidence = counter || !sleeps.is_empty() || scrutinee_text.contains(". await");
+        const NETWORK: [&str; 9] = [
+            "connect", "send", "request", "get", "post", "execute", "query", "fetch", "call",
+        ];
+        let networked = NETWORK
+            .iter()
+            .any(|w| scrutinee_text.contains(&format!("{w} (")));
+        let evidence =
+            counter || scrutinee_text.contains(". await") || (!sleeps.is_empty() && networked);
         if !evidence {
             return;
         }
@@ -461,7 +484,8 @@ impl Extractor<'_, '_> {
             end_col: header.col,
             ..header
         };
-        let (delay, delay_detail, delay_span) = self.rust_loop_delay(&sleeps, body, header_span);
+        let (delay, delay_detail, delay_span) =
+            self.rust_loop_delay(&sleeps, body, header_span, shape.error_awaits);
         let body_tokens = quote::quote!(#body);
         let observed = tokens_observe(body_tokens, 0);
         let client_errors = (scrutinee_text.contains("error_for_status")
@@ -536,8 +560,13 @@ impl Extractor<'_, '_> {
         sleeps: &[&syn::ExprCall],
         body: &syn::Block,
         header: Span,
+        shape_waits: bool,
     ) -> (RetryDelay, String, Span) {
         let Some(sleep) = sleeps.first() else {
+            // The failure path waits on something (a notification, a lock): a delay of some kind.
+            if shape_waits {
+                return (RetryDelay::Unknown, String::new(), header);
+            }
             return (
                 RetryDelay::None,
                 "it does not sleep between attempts: it retries at once".into(),
@@ -634,6 +663,8 @@ struct Shape<'e> {
     gives_up: bool,
     /// The continuing error arm takes every error (`Err(_)`, `Err(e)` with no guard).
     catch_all: bool,
+    /// The continuing error arm awaits something.
+    error_awaits: bool,
 }
 
 /// `match op().await { Ok(v) => return Ok(v), Err(e) => { warn!(..); sleep(..).await } }` or
@@ -665,10 +696,12 @@ fn retry_shape(stmt: &Stmt) -> Option<Shape<'_>> {
             let gives_up = continuing.guard.is_some()
                 && err_arms.iter().any(|a| always_exits(&a.body))
                 || contains_exit(&continuing.body, 0);
+            let body = &continuing.body;
             Some(Shape {
                 scrutinee: &m.expr,
                 gives_up,
                 catch_all: continuing.guard.is_none(),
+                error_awaits: quote::quote!(#body).to_string().contains(". await"),
             })
         }
         Expr::If(i) => {
@@ -684,6 +717,7 @@ fn retry_shape(stmt: &Stmt) -> Option<Shape<'_>> {
                 scrutinee: &l.expr,
                 gives_up: false,
                 catch_all: true,
+                error_awaits: false,
             })
         }
         _ => None,
