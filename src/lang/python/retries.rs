@@ -1193,7 +1193,14 @@ impl Extractor<'_, '_> {
                 let sleep = function
                     .and_then(|f| self.qualname_raw(f))
                     .is_some_and(|q| self.catalog.retries.is_sleep(Lang::Python, &q))
-                    || function.is_some_and(|f| self.is_event_wait(f, n));
+                    || function.is_some_and(|f| {
+                        // `self.clock.sleep(..)`, `reactor_sleep(..)`: a project's own sleep.
+                        let text = self.text(f);
+                        text.rsplit('.')
+                            .next()
+                            .is_some_and(|last| last.ends_with("sleep"))
+                            || self.is_event_wait(f, n)
+                    });
                 if sleep {
                     out.push(n);
                 }

@@ -525,10 +525,13 @@ impl Extractor<'_, '_> {
         impl<'e> syn::visit::Visit<'e> for Sleeps<'_, 'e, '_, '_> {
             fn visit_expr_call(&mut self, c: &'e syn::ExprCall) {
                 if let Expr::Path(p) = &*c.func {
-                    let is_sleep = self
-                        .x
-                        .resolve(&path_string(&p.path))
-                        .is_some_and(|q| self.x.catalog.retries.is_sleep(Lang::Rust, &q));
+                    let path = path_string(&p.path);
+                    // A project's own `sleep` helper waits too.
+                    let is_sleep = path.rsplit("::").next() == Some("sleep")
+                        || self
+                            .x
+                            .resolve(&path)
+                            .is_some_and(|q| self.x.catalog.retries.is_sleep(Lang::Rust, &q));
                     if is_sleep {
                         self.found.push(c);
                     }
