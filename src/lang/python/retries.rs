@@ -1264,6 +1264,19 @@ impl Extractor<'_, '_> {
                 span,
             ),
             "identifier" | "attribute" => {
+                // `exc.retry_after`: read from what this attempt raised, so it may differ each time.
+                let from_error = arg.kind() == "attribute"
+                    && super::root_name(arg).is_some_and(|root| {
+                        let root = self.text(root);
+                        find(body, 0, &mut |n| {
+                            n.kind() == "except_clause"
+                                && handler_alias(n).is_some_and(|a| self.text(a) == root)
+                        })
+                        .is_some()
+                    });
+                if from_error {
+                    return (RetryDelay::Unknown, detail, span);
+                }
                 // A name the loop changes: how it changes decides.
                 let mut growth = None;
                 find(body, 0, &mut |n| {
@@ -1333,6 +1346,20 @@ fn handler_types(handler: Node<'_>) -> Option<Node<'_>> {
         "as_pattern" => first.named_child(0),
         _ => Some(first),
     }
+}
+
+/// `exc` in `except ConnectionError as exc:`.
+fn handler_alias(handler: Node<'_>) -> Option<Node<'_>> {
+    if let Some(alias) = handler.child_by_field_name("alias") {
+        return Some(alias);
+    }
+    let mut cursor = handler.walk();
+    let first = handler
+        .named_children(&mut cursor)
+        .find(|c| c.kind() != "comment")?;
+    (first.kind() == "as_pattern")
+        .then(|| first.child_by_field_id(F.alias))
+        .flatten()
 }
 
 fn handler_block(handler: Node<'_>) -> Option<Node<'_>> {
