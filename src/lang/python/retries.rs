@@ -1036,7 +1036,7 @@ impl Extractor<'_, '_> {
     fn catches_logic_only(&self, handler: Node<'_>) -> bool {
         // Parts of exception names that say the request or the data is wrong, or a local
         // resource is busy: another identical attempt is not what the loop is for.
-        const LOGIC: [&str; 22] = [
+        const LOGIC: [&str; 24] = [
             "Value",
             "Key",
             "Index",
@@ -1059,6 +1059,8 @@ impl Extractor<'_, '_> {
             "Permission",
             "Forbidden",
             "Runtime",
+            "Interrupted",
+            "Watch",
         ];
         let Some(types) = handler_types(handler) else {
             return false;
@@ -1107,7 +1109,8 @@ impl Extractor<'_, '_> {
         for scope in handlers.iter().copied().chain(before) {
             find(scope, 0, &mut |n| {
                 if matches!(n.kind(), "assignment" | "augmented_assignment") {
-                    if let Some(left) = n.child_by_field_id(F.left) {
+                    // `groups[:] = groups[:-1]`, `self.host = next_host`: the root name changes.
+                    if let Some(left) = n.child_by_field_id(F.left).and_then(super::root_name) {
                         let name = self.text(left);
                         let fresh = n
                             .child_by_field_id(F.right)

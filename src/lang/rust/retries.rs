@@ -696,6 +696,19 @@ fn retry_shape(stmt: &Stmt) -> Option<Shape<'_>> {
                 .filter(|a| pat_is(&a.pat, "Err") || matches!(a.pat, Pat::Wild(_)))
                 .collect();
             let continuing = err_arms.iter().find(|a| !always_exits(&a.body))?;
+            // `Err(e) if e.kind() == Interrupted => continue`: EINTR is retried at once, rightly.
+            let pattern = &continuing.pat;
+            let guard = continuing
+                .guard
+                .as_ref()
+                .map(|(_, g)| quote::quote!(#g).to_string());
+            let local = format!("{} {}", quote::quote!(#pattern), guard.unwrap_or_default());
+            if ["Interrupted", "WouldBlock", "EINTR", "EAGAIN"]
+                .iter()
+                .any(|w| local.contains(w))
+            {
+                return None;
+            }
             let gives_up = continuing.guard.is_some()
                 && err_arms.iter().any(|a| always_exits(&a.body))
                 || contains_exit(&continuing.body, 0);
