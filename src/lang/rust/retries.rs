@@ -89,7 +89,7 @@ impl Extractor<'_, '_> {
                 continue;
             };
             match (name.to_string().as_str(), self.value(&field.expr, 0)) {
-                ("randomization_factor", Value::Number { value }) if value == 0.0 => {
+                ("randomization_factor", Value::Number { value: 0.0 }) => {
                     delay = RetryDelay::Exponential;
                     detail = "`randomization_factor: 0.0`".into();
                 }
@@ -878,11 +878,7 @@ fn tokens_observe(tokens: TokenStream, depth: usize) -> bool {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     for (i, t) in trees.iter().enumerate() {
         match t {
-            TokenTree::Group(g) => {
-                if tokens_observe(g.stream(), depth + 1) {
-                    return true;
-                }
-            }
+            TokenTree::Group(g) if tokens_observe(g.stream(), depth + 1) => return true,
             TokenTree::Ident(id) => {
                 let next_bang =
                     matches!(trees.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!');
