@@ -56,7 +56,10 @@ impl Extractor<'_, '_> {
         };
         self.retry_state.strategies.remove(&name);
         self.retry_state.clients.remove(&name);
-        if mentions(&quote::quote!(#init), "RetryTransientMiddleware") {
+        // Rendering every initialiser is costly: only where retry middleware can appear.
+        if self.imports_crate("reqwest_retry")
+            && mentions(&quote::quote!(#init), "RetryTransientMiddleware")
+        {
             self.retry_state.clients.insert(name.clone());
         }
         let init_line = self.span(init.span()).line;
@@ -68,7 +71,8 @@ impl Extractor<'_, '_> {
     }
 
     fn retry_struct(&mut self, st: &syn::ExprStruct) {
-        for field in &st.fields {
+        let middleware = self.imports_crate("reqwest_retry");
+        for field in st.fields.iter().filter(|_| middleware) {
             if let syn::Member::Named(name) = &field.member {
                 if mentions(&quote::quote!(#field), "RetryTransientMiddleware") {
                     self.retry_state.clients.insert(name.to_string());
