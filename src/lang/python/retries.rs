@@ -881,12 +881,13 @@ impl Extractor<'_, '_> {
                 return;
             };
             let always = matches!(cond.kind(), "true") || self.text(cond) == "1";
+            let counted = retry_word(self.text(cond));
+            // `while path != "/"`, `while self.running`: a walk or a worker, not a retry.
+            if !always && !counted {
+                return;
+            }
             let what = format!("`{header} {}:` retry loop", self.text(cond));
-            (
-                if always { Some(false) } else { None },
-                what,
-                retry_word(self.text(cond)),
-            )
+            (if always { Some(false) } else { None }, what, counted)
         };
         let mut cursor = body.walk();
         let statements: Vec<Node> = body.named_children(&mut cursor).collect();
@@ -896,10 +897,12 @@ impl Extractor<'_, '_> {
         let handlers = except_clauses(try_stmt);
         let sleeps = self.sleeps_in(body);
         let evidence = counter
-            || !sleeps.is_empty()
             || self.try_has_external(try_stmt)
             || handlers.iter().any(|h| self.catches_io(*h));
-        if !evidence || handlers.iter().all(|h| self.catches_logic_only(*h)) {
+        if !evidence
+            || handlers.iter().all(|h| self.catches_logic_only(*h))
+            || self.changes_input(body, try_stmt, &handlers)
+        {
             return;
         }
         let span = self.span(node);
@@ -1031,21 +1034,33 @@ impl Extractor<'_, '_> {
     /// A handler for errors that say nothing about an external operation failing (bad input,
     /// a held lock, an empty queue): a loop on them is input validation, a lock spin or polling.
     fn catches_logic_only(&self, handler: Node<'_>) -> bool {
-        const LOGIC: [&str; 14] = [
-            "ValueError",
-            "KeyError",
-            "IndexError",
-            "TypeError",
-            "AttributeError",
+        // Parts of exception names that say the request or the data is wrong, or a local
+        // resource is busy: another identical attempt is not what the loop is for.
+        const LOGIC: [&str; 24] = [
+            "Value",
+            "Key",
+            "Index",
+            "Type",
+            "Attribute",
             "StopIteration",
-            "JSONDecodeError",
-            "UnicodeDecodeError",
-            "FileExistsError",
-            "FileNotFoundError",
-            "BlockingIOError",
+            "Decode",
+            "FileExists",
+            "FileNotFound",
+            "BlockingIO",
             "Empty",
             "Full",
-            "IntegrityError",
+            "Integrity",
+            "Exists",
+            "Conflict",
+            "Duplicate",
+            "NotFound",
+            "Invalid",
+            "Validation",
+            "Permission",
+            "Forbidden",
+            "Runtime",
+            "Interrupted",
+            "Watch",
         ];
         let Some(types) = handler_types(handler) else {
             return false;
@@ -1055,8 +1070,60 @@ impl Extractor<'_, '_> {
             && !covers.names.is_empty()
             && covers.names.iter().all(|n| {
                 let last = n.rsplit('.').next().unwrap_or(n);
-                LOGIC.contains(&last)
+                LOGIC.iter().any(|w| last.contains(w))
             })
+    }
+
+    /// The loop tries something different each time (a new random name, the parent folder,
+    /// the next candidate): a search, not a retry of the same operation.
+    fn changes_input(&self, body: Node<'_>, try_stmt: Node<'_>, handlers: &[Node<'_>]) -> bool {
+        const FRESH: [&str; 6] = [
+            "random",
+            "uuid",
+            "generate",
+            "secrets.",
+            "token_hex",
+            "fastrand",
+        ];
+        let Some(try_body) = try_stmt.child_by_field_id(F.body) else {
+            return false;
+        };
+        let try_text = self.text(try_body);
+        if FRESH.iter().any(|w| try_text.contains(w)) {
+            return true;
+        }
+        let mut used = std::collections::HashSet::new();
+        find(try_body, 0, &mut |n| {
+            if n.kind() == "identifier" {
+                used.insert(self.text(n));
+            }
+            false
+        });
+        // Names the handlers or the statements before the `try` assign and the `try` reads.
+        let mut cursor = body.walk();
+        let before: Vec<Node> = body
+            .named_children(&mut cursor)
+            .take_while(|s| s.id() != try_stmt.id())
+            .collect();
+        let mut changes = false;
+        for scope in handlers.iter().copied().chain(before) {
+            find(scope, 0, &mut |n| {
+                if matches!(n.kind(), "assignment" | "augmented_assignment") {
+                    // `groups[:] = groups[:-1]`, `self.host = next_host`: the root name changes.
+                    if let Some(left) = n.child_by_field_id(F.left).and_then(super::root_name) {
+                        let name = self.text(left);
+                        let fresh = n
+                            .child_by_field_id(F.right)
+                            .is_some_and(|r| FRESH.iter().any(|w| self.text(r).contains(w)));
+                        if used.contains(name) && (!retry_word(name) || fresh) {
+                            changes = true;
+                        }
+                    }
+                }
+                changes
+            });
+        }
+        changes
     }
 
     fn handler_covers(&self, handlers: &[Node<'_>]) -> Covers {
@@ -1125,10 +1192,18 @@ impl Extractor<'_, '_> {
         let mut out = Vec::new();
         find(body, 0, &mut |n| {
             if n.kind() == "call" {
-                let sleep = n
-                    .child_by_field_id(F.function)
+                let function = n.child_by_field_id(F.function);
+                let sleep = function
                     .and_then(|f| self.qualname_raw(f))
-                    .is_some_and(|q| self.catalog.retries.is_sleep(Lang::Python, &q));
+                    .is_some_and(|q| self.catalog.retries.is_sleep(Lang::Python, &q))
+                    || function.is_some_and(|f| {
+                        // `self.clock.sleep(..)`, `reactor_sleep(..)`: a project's own sleep.
+                        let text = self.text(f);
+                        text.rsplit('.')
+                            .next()
+                            .is_some_and(|last| last.ends_with("sleep"))
+                            || self.is_event_wait(f, n)
+                    });
                 if sleep {
                     out.push(n);
                 }
@@ -1136,6 +1211,21 @@ impl Extractor<'_, '_> {
             false
         });
         out
+    }
+
+    /// `stop_event.wait(delay)`: waits like a sleep, and wakes early on shutdown.
+    fn is_event_wait(&self, function: Node<'_>, call: Node<'_>) -> bool {
+        let text = self.text(function).to_ascii_lowercase();
+        let Some(object) = text.strip_suffix(".wait") else {
+            return false;
+        };
+        ["event", "stop", "shutdown", "exit", "closing"]
+            .iter()
+            .any(|w| object.contains(w))
+            && call
+                .child_by_field_id(F.arguments)
+                .and_then(|a| positional(a, 0))
+                .is_some()
     }
 
     fn loop_delay(
@@ -1177,6 +1267,19 @@ impl Extractor<'_, '_> {
                 span,
             ),
             "identifier" | "attribute" => {
+                // `exc.retry_after`: read from what this attempt raised, so it may differ each time.
+                let from_error = arg.kind() == "attribute"
+                    && super::root_name(arg).is_some_and(|root| {
+                        let root = self.text(root);
+                        find(body, 0, &mut |n| {
+                            n.kind() == "except_clause"
+                                && handler_alias(n).is_some_and(|a| self.text(a) == root)
+                        })
+                        .is_some()
+                    });
+                if from_error {
+                    return (RetryDelay::Unknown, detail, span);
+                }
                 // A name the loop changes: how it changes decides.
                 let mut growth = None;
                 find(body, 0, &mut |n| {
@@ -1246,6 +1349,20 @@ fn handler_types(handler: Node<'_>) -> Option<Node<'_>> {
         "as_pattern" => first.named_child(0),
         _ => Some(first),
     }
+}
+
+/// `exc` in `except ConnectionError as exc:`.
+fn handler_alias(handler: Node<'_>) -> Option<Node<'_>> {
+    if let Some(alias) = handler.child_by_field_name("alias") {
+        return Some(alias);
+    }
+    let mut cursor = handler.walk();
+    let first = handler
+        .named_children(&mut cursor)
+        .find(|c| c.kind() != "comment")?;
+    (first.kind() == "as_pattern")
+        .then(|| first.child_by_field_id(F.alias))
+        .flatten()
 }
 
 fn handler_block(handler: Node<'_>) -> Option<Node<'_>> {

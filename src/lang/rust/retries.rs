@@ -56,7 +56,10 @@ impl Extractor<'_, '_> {
         };
         self.retry_state.strategies.remove(&name);
         self.retry_state.clients.remove(&name);
-        if mentions(&quote::quote!(#init), "RetryTransientMiddleware") {
+        // Rendering every initialiser is costly: only where retry middleware can appear.
+        if self.imports_crate("reqwest_retry")
+            && mentions(&quote::quote!(#init), "RetryTransientMiddleware")
+        {
             self.retry_state.clients.insert(name.clone());
         }
         let init_line = self.span(init.span()).line;
@@ -68,7 +71,8 @@ impl Extractor<'_, '_> {
     }
 
     fn retry_struct(&mut self, st: &syn::ExprStruct) {
-        for field in &st.fields {
+        let middleware = self.imports_crate("reqwest_retry");
+        for field in st.fields.iter().filter(|_| middleware) {
             if let syn::Member::Named(name) = &field.member {
                 if mentions(&quote::quote!(#field), "RetryTransientMiddleware") {
                     self.retry_state.clients.insert(name.to_string());
@@ -89,7 +93,7 @@ impl Extractor<'_, '_> {
                 continue;
             };
             match (name.to_string().as_str(), self.value(&field.expr, 0)) {
-                ("randomization_factor", Value::Number { value }) if value == 0.0 => {
+                ("randomization_factor", Value::Number { value: 0.0 }) => {
                     delay = RetryDelay::Exponential;
                     detail = "`randomization_factor: 0.0`".into();
                 }
@@ -426,9 +430,25 @@ impl Extractor<'_, '_> {
             Expr::While(_) => "`while` retry loop".to_string(),
             _ => "`for` retry loop".to_string(),
         };
-        let Some(shape) = body.stmts.iter().find_map(|s| retry_shape(s)) else {
+        let Some((at, shape)) = body
+            .stmts
+            .iter()
+            .enumerate()
+            .find_map(|(i, s)| retry_shape(s).map(|shape| (i, shape)))
+        else {
             return;
         };
+        // `let port = fastrand::u16(..)` before the attempt: each round tries something new.
+        let before = &body.stmts[..at];
+        let fresh_input = before.iter().any(|s| {
+            let text = quote::quote!(#s).to_string();
+            ["rand", "random", "uuid", "generate"]
+                .iter()
+                .any(|w| text.contains(w))
+        });
+        if fresh_input {
+            return;
+        }
         let scrutinee = shape.scrutinee;
         let scrutinee_text = quote::quote!(#scrutinee).to_string();
         if [
@@ -448,7 +468,14 @@ impl Extractor<'_, '_> {
             return;
         }
         let sleeps = self.sleeps_in(body);
-        let evidence = counter || !sleeps.is_empty() || scrutinee_text.contains(". await");
+        const NETWORK: [&str; 9] = [
+            "connect", "send", "request", "get", "post", "execute", "query", "fetch", "call",
+        ];
+        let networked = NETWORK
+            .iter()
+            .any(|w| scrutinee_text.contains(&format!("{w} (")));
+        let evidence =
+            counter || scrutinee_text.contains(". await") || (!sleeps.is_empty() && networked);
         if !evidence {
             return;
         }
@@ -461,7 +488,8 @@ impl Extractor<'_, '_> {
             end_col: header.col,
             ..header
         };
-        let (delay, delay_detail, delay_span) = self.rust_loop_delay(&sleeps, body, header_span);
+        let (delay, delay_detail, delay_span) =
+            self.rust_loop_delay(&sleeps, body, header_span, shape.error_awaits);
         let body_tokens = quote::quote!(#body);
         let observed = tokens_observe(body_tokens, 0);
         let client_errors = (scrutinee_text.contains("error_for_status")
@@ -501,10 +529,13 @@ impl Extractor<'_, '_> {
         impl<'e> syn::visit::Visit<'e> for Sleeps<'_, 'e, '_, '_> {
             fn visit_expr_call(&mut self, c: &'e syn::ExprCall) {
                 if let Expr::Path(p) = &*c.func {
-                    let is_sleep = self
-                        .x
-                        .resolve(&path_string(&p.path))
-                        .is_some_and(|q| self.x.catalog.retries.is_sleep(Lang::Rust, &q));
+                    let path = path_string(&p.path);
+                    // A project's own `sleep` helper waits too.
+                    let is_sleep = path.rsplit("::").next() == Some("sleep")
+                        || self
+                            .x
+                            .resolve(&path)
+                            .is_some_and(|q| self.x.catalog.retries.is_sleep(Lang::Rust, &q));
                     if is_sleep {
                         self.found.push(c);
                     }
@@ -536,8 +567,13 @@ impl Extractor<'_, '_> {
         sleeps: &[&syn::ExprCall],
         body: &syn::Block,
         header: Span,
+        shape_waits: bool,
     ) -> (RetryDelay, String, Span) {
         let Some(sleep) = sleeps.first() else {
+            // The failure path waits on something (a notification, a lock): a delay of some kind.
+            if shape_waits {
+                return (RetryDelay::Unknown, String::new(), header);
+            }
             return (
                 RetryDelay::None,
                 "it does not sleep between attempts: it retries at once".into(),
@@ -634,6 +670,8 @@ struct Shape<'e> {
     gives_up: bool,
     /// The continuing error arm takes every error (`Err(_)`, `Err(e)` with no guard).
     catch_all: bool,
+    /// The continuing error arm awaits something.
+    error_awaits: bool,
 }
 
 /// `match op().await { Ok(v) => return Ok(v), Err(e) => { warn!(..); sleep(..).await } }` or
@@ -662,13 +700,28 @@ fn retry_shape(stmt: &Stmt) -> Option<Shape<'_>> {
                 .filter(|a| pat_is(&a.pat, "Err") || matches!(a.pat, Pat::Wild(_)))
                 .collect();
             let continuing = err_arms.iter().find(|a| !always_exits(&a.body))?;
+            // `Err(e) if e.kind() == Interrupted => continue`: EINTR is retried at once, rightly.
+            let pattern = &continuing.pat;
+            let guard = continuing
+                .guard
+                .as_ref()
+                .map(|(_, g)| quote::quote!(#g).to_string());
+            let local = format!("{} {}", quote::quote!(#pattern), guard.unwrap_or_default());
+            if ["Interrupted", "WouldBlock", "EINTR", "EAGAIN"]
+                .iter()
+                .any(|w| local.contains(w))
+            {
+                return None;
+            }
             let gives_up = continuing.guard.is_some()
                 && err_arms.iter().any(|a| always_exits(&a.body))
                 || contains_exit(&continuing.body, 0);
+            let body = &continuing.body;
             Some(Shape {
                 scrutinee: &m.expr,
                 gives_up,
                 catch_all: continuing.guard.is_none(),
+                error_awaits: quote::quote!(#body).to_string().contains(". await"),
             })
         }
         Expr::If(i) => {
@@ -684,6 +737,7 @@ fn retry_shape(stmt: &Stmt) -> Option<Shape<'_>> {
                 scrutinee: &l.expr,
                 gives_up: false,
                 catch_all: true,
+                error_awaits: false,
             })
         }
         _ => None,
@@ -828,11 +882,7 @@ fn tokens_observe(tokens: TokenStream, depth: usize) -> bool {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     for (i, t) in trees.iter().enumerate() {
         match t {
-            TokenTree::Group(g) => {
-                if tokens_observe(g.stream(), depth + 1) {
-                    return true;
-                }
-            }
+            TokenTree::Group(g) if tokens_observe(g.stream(), depth + 1) => return true,
             TokenTree::Ident(id) => {
                 let next_bang =
                     matches!(trees.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!');
