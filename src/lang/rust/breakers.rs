@@ -706,7 +706,7 @@ impl<'ast> Visit<'ast> for Walk<'_, '_, '_> {
                     continue;
                 };
                 let value = match (kind, self.x.value(&field.expr, 0)) {
-                    (_, Value::Number { value }) if value == 0.0 => continue,
+                    (_, Value::Number { value: 0.0 }) => continue,
                     (BreakerValueKind::Threshold, Value::Number { value }) => value,
                     (BreakerValueKind::OpenDuration, Value::Duration { seconds, .. }) => seconds,
                     (BreakerValueKind::OpenDuration, Value::Number { value })
