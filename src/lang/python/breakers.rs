@@ -74,6 +74,9 @@ struct Gathered<'t> {
     /// Names and `self.` attributes passed as an argument or returned somewhere in the file:
     /// a breaker stored there is handed on, and its receiver may attach listeners.
     handed_on: HashSet<String>,
+    /// Calls of a bare name (`CircuitBreaker(failure_threshold=1)`), which may build one of this
+    /// file's breaker classes.
+    local_calls: Vec<(String, Node<'t>)>,
 }
 
 impl Extractor<'_, '_> {
@@ -279,6 +282,9 @@ impl Extractor<'_, '_> {
                 target,
                 handed_on,
             });
+        }
+        if f.kind() == "identifier" {
+            g.local_calls.push((name.to_string(), call));
         }
         if let (Some(receiver), Some(args)) = (receiver, call.child_by_field_id(F.arguments)) {
             g.listener_adds
@@ -623,6 +629,9 @@ impl Extractor<'_, '_> {
         for (i, c) in g.classes.iter().enumerate() {
             if judged.contains(&i) || (names_breaker(&c.name) && !declares_states(c)) {
                 self.hand_written_settings(c.node, out);
+                for (_, call) in g.local_calls.iter().filter(|(n, _)| *n == c.name) {
+                    self.call_settings(*call, out);
+                }
             }
         }
         // State enums: used by a breaker here, or named as a breaker's.
@@ -745,6 +754,46 @@ impl Extractor<'_, '_> {
                     written,
                     span,
                 },
+                in_test: self.file_is_test,
+            });
+        }
+    }
+
+    /// Keyword settings given where a hand-written breaker is built:
+    /// `CircuitBreaker(failure_threshold=1, recovery_timeout=0.5)`.
+    fn call_settings(&self, call: Node<'_>, out: &mut BreakerFacts) {
+        let (Some(f), Some(args)) = (
+            call.child_by_field_id(F.function),
+            call.child_by_field_id(F.arguments),
+        ) else {
+            return;
+        };
+        let call_span = self.span(call);
+        let span = Span {
+            end_line: call_span.end_line,
+            end_col: call_span.end_col,
+            ..self.span(f)
+        };
+        let (args, _, _) = self.arguments(args);
+        for arg in &args {
+            let Some(name) = arg.name.as_deref() else {
+                continue;
+            };
+            let Some(kind) = setting_kind(name) else {
+                continue;
+            };
+            let number = match arg.value {
+                Value::Number { value } | Value::ShownSeconds { value } if value != 0.0 => value,
+                _ => continue,
+            };
+            let value = match kind {
+                BreakerValueKind::OpenDuration if name_says_millis(name) => number / 1000.0,
+                _ => number,
+            };
+            out.values.push(BreakerValue {
+                library: String::new(),
+                kind,
+                setting: self.setting(arg, value, span),
                 in_test: self.file_is_test,
             });
         }
