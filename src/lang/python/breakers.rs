@@ -511,7 +511,7 @@ impl Extractor<'_, '_> {
                     || matches!(owner, "self" | "cls")
                     || last.ends_with("State")
                     || last.ends_with("Status")
-                    || names_breaker(last);
+                    || (names_breaker(last) && !last.ends_with("Error"));
                 looks_like_states.then_some((state, declared))
             }
             "string" => match literal(self, value, 0)? {

@@ -250,8 +250,43 @@ impl Walk<'_, '_, '_> {
         let looks_like_states = declared.is_some()
             || owner.ends_with("State")
             || owner.ends_with("Status")
-            || names_breaker(&owner);
+            || (names_breaker(&owner) && !owner.ends_with("Error"));
         looks_like_states.then_some((state, declared))
+    }
+
+    /// An atomic state changed by a method: `self.state.store(OPEN, Ordering::SeqCst)`,
+    /// `state.compare_exchange(CLOSED, OPEN, ..)`, with the states as constants.
+    fn atomic_transition(&mut self, m: &syn::ExprMethodCall, receiver: &str) {
+        let Some(function) = self.current else { return };
+        let new_value = match m.method.to_string().as_str() {
+            "store" | "swap" => m.args.first(),
+            "compare_exchange" | "compare_exchange_weak" => m.args.iter().nth(1),
+            _ => return,
+        };
+        if !receiver.to_ascii_lowercase().contains("state") {
+            return;
+        }
+        let Some(mut value) = new_value else { return };
+        while let Expr::Cast(c) = value {
+            value = &c.expr;
+        }
+        let state = match value {
+            Expr::Path(p) => p
+                .path
+                .segments
+                .last()
+                .and_then(|s| StateName::parse(&s.ident.to_string())),
+            _ => None,
+        };
+        let Some(state) = state else { return };
+        self.assigns.push(Assign {
+            function,
+            place: receiver.to_string(),
+            state: Some((state, None)),
+            written: source_text(self.x, value),
+            span: span_between(self.x, m.receiver.span(), m.span()),
+            in_test: self.in_test,
+        });
     }
 
     fn setting(&self, name: &str, arg: &Expr, value: f64, span: Span) -> BreakerSetting {
@@ -779,6 +814,7 @@ impl<'ast> Visit<'ast> for Walk<'_, '_, '_> {
             self.call_name(method.clone());
         }
         self.record(telemetry::rust_method(&receiver, &method));
+        self.atomic_transition(m, &receiver);
         self.chain(m);
         visit::visit_expr_method_call(self, m);
     }
