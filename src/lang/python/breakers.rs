@@ -24,9 +24,11 @@ const CONSTRUCTORS: &[&str] = &["__init__", "__post_init__", "__new__", "setUp"]
 
 struct Function {
     name: String,
+    /// The class it is written in (a method, or a function nested in one).
+    class: Option<usize>,
     recorded: Recorded,
-    /// Names of the functions and `self.` methods it calls.
-    calls: Vec<String>,
+    /// Names of the functions and `self.` methods it calls, and whether through `self`/`cls`.
+    calls: Vec<(String, bool)>,
 }
 
 struct Class<'t> {
@@ -149,6 +151,7 @@ impl Extractor<'_, '_> {
                 g.by_name.entry(name.clone()).or_default().push(index);
                 g.functions.push(Function {
                     name,
+                    class,
                     recorded: Recorded::default(),
                     calls: Vec::new(),
                 });
@@ -252,12 +255,9 @@ impl Extractor<'_, '_> {
                 Some(Signal::Metric) => recorded.metrics = true,
                 None => {}
             }
-            let local = match receiver {
-                None => true,
-                Some(r) => matches!(self.text(r), "self" | "cls"),
-            };
-            if local && !name.is_empty() {
-                g.functions[index].calls.push(name.to_string());
+            let on_self = receiver.is_some_and(|r| matches!(self.text(r), "self" | "cls"));
+            if (receiver.is_none() || on_self) && !name.is_empty() {
+                g.functions[index].calls.push((name.to_string(), on_self));
             }
         }
         if let Some(spec) = qualname
@@ -830,8 +830,17 @@ fn recorded_through(
     }
     let f = &g.functions[function];
     let mut recorded = f.recorded;
-    for name in &f.calls {
-        for &callee in g.by_name.get(name).into_iter().flatten() {
+    for (name, on_self) in &f.calls {
+        let candidates = g.by_name.get(name).map(Vec::as_slice).unwrap_or_default();
+        // `self.helper()` is the class's own method when it has one (a subclass or a base
+        // elsewhere may define it otherwise: then any same-file function of that name counts).
+        let own: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&c| *on_self && f.class.is_some() && g.functions[c].class == f.class)
+            .collect();
+        let callees = if own.is_empty() { candidates } else { &own[..] };
+        for &callee in callees {
             recorded = recorded.or(recorded_through(g, callee, seen, depth + 1));
         }
     }
