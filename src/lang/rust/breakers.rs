@@ -27,8 +27,9 @@ struct Function {
     name: String,
     self_ty: Option<String>,
     recorded: Recorded,
-    /// Names of the functions and methods it calls (`self.trip()`, `Self::log_change(..)`).
-    calls: Vec<String>,
+    /// Names of the functions and methods it calls, and whether on `self`/`Self`
+    /// (`self.trip()`, `Self::log_change(..)`) or as a free function (`log_change(..)`).
+    calls: Vec<(String, bool)>,
 }
 
 struct Enum {
@@ -214,9 +215,9 @@ impl Walk<'_, '_, '_> {
         }
     }
 
-    fn call_name(&mut self, name: String) {
+    fn call_name(&mut self, name: String, on_self: bool) {
         if let Some(index) = self.current {
-            self.functions[index].calls.push(name);
+            self.functions[index].calls.push((name, on_self));
         }
     }
 
@@ -503,8 +504,22 @@ impl Walk<'_, '_, '_> {
         }
         let f = &self.functions[function];
         let mut recorded = f.recorded;
-        for name in &f.calls {
-            for &callee in self.by_name.get(name).into_iter().flatten() {
+        for (name, on_self) in &f.calls {
+            let candidates = self
+                .by_name
+                .get(name)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            // A method of the same type (or a free function) when there is one; else any
+            // same-file function of that name (a trait's default method, another impl).
+            let wanted = if *on_self { f.self_ty.as_deref() } else { None };
+            let own: Vec<usize> = candidates
+                .iter()
+                .copied()
+                .filter(|&c| self.functions[c].self_ty.as_deref() == wanted)
+                .collect();
+            let callees = if own.is_empty() { candidates } else { &own[..] };
+            for &callee in callees {
                 recorded = recorded.or(self.recorded_through(callee, seen, depth + 1));
             }
         }
@@ -788,7 +803,7 @@ impl<'ast> Visit<'ast> for Walk<'_, '_, '_> {
             // `helper(..)`, `Self::helper(..)`: a function that may be this file's.
             if let [.., last] = segments.as_slice() {
                 if segments.len() == 1 || segments[0] == "Self" {
-                    self.call_name(last.clone());
+                    self.call_name(last.clone(), segments.len() > 1);
                 }
             }
         }
@@ -811,7 +826,7 @@ impl<'ast> Visit<'ast> for Walk<'_, '_, '_> {
         let method = m.method.to_string();
         let receiver = compact(&m.receiver);
         if receiver == "self" {
-            self.call_name(method.clone());
+            self.call_name(method.clone(), true);
         }
         self.record(telemetry::rust_method(&receiver, &method));
         self.atomic_transition(m, &receiver);
