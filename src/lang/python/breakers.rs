@@ -394,12 +394,12 @@ impl Extractor<'_, '_> {
                 }
                 let mut recorded = Recorded::default();
                 if let Some(node) = self.keyword_node(lib.call, &spec.listener_args) {
-                    recorded = recorded.or(self.listeners_record(node, g));
+                    recorded = recorded.or(self.listeners_record(node, g, 0));
                 }
                 if let Some(target) = &lib.target {
                     for (receiver, method, args) in &g.listener_adds {
                         if receiver == target && spec.listener_methods.contains(method) {
-                            recorded = recorded.or(self.listeners_record(*args, g));
+                            recorded = recorded.or(self.listeners_record(*args, g, 0));
                         }
                     }
                 }
@@ -452,14 +452,17 @@ impl Extractor<'_, '_> {
 
     /// What the listeners in `node` (a list, an argument list, one expression) record. A
     /// listener defined in another file may record anything: it counts as both.
-    fn listeners_record<'t>(&self, node: Node<'t>, g: &Gathered<'t>) -> Recorded {
+    fn listeners_record<'t>(&self, node: Node<'t>, g: &Gathered<'t>, depth: usize) -> Recorded {
+        if depth > MAX_HELPER_DEPTH {
+            return Recorded::BOTH;
+        }
         match node.kind() {
             "list" | "tuple" | "argument_list" | "parenthesized_expression" => {
                 let mut cursor = node.walk();
                 node.named_children(&mut cursor)
                     .filter(|n| n.kind() != "comment")
                     .fold(Recorded::default(), |acc, n| {
-                        acc.or(self.listeners_record(n, g))
+                        acc.or(self.listeners_record(n, g, depth + 1))
                     })
             }
             "call" => match node.child_by_field_id(F.function) {
@@ -474,10 +477,37 @@ impl Extractor<'_, '_> {
     /// What a class or function of this file records, through its methods and helpers;
     /// a name defined elsewhere counts as both.
     fn defined_records<'t>(&self, name: &str, g: &Gathered<'t>) -> Recorded {
+        self.defined_records_at(name, g, 0)
+    }
+
+    fn defined_records_at<'t>(&self, name: &str, g: &Gathered<'t>, depth: usize) -> Recorded {
+        if depth > MAX_HELPER_DEPTH {
+            return Recorded::BOTH;
+        }
         if let Some(class) = g.classes.iter().find(|c| c.name == name) {
-            return class.methods.iter().fold(Recorded::default(), |acc, &m| {
+            let own = class.methods.iter().fold(Recorded::default(), |acc, &m| {
                 acc.or(recorded_through(g, m, &mut HashSet::new(), 0))
             });
+            // What it inherits: a listener base of the library adds nothing, one defined here
+            // is read, one defined elsewhere may record anything.
+            let mut inherited = Recorded::default();
+            if let Some(bases) = class.node.child_by_field_id(F.superclasses) {
+                let mut cursor = bases.walk();
+                for base in bases.named_children(&mut cursor) {
+                    let text = self.text(base);
+                    let library_base = text.ends_with("CircuitBreakerListener")
+                        || matches!(text, "object" | "ABC" | "abc.ABC");
+                    if library_base || base.kind() == "keyword_argument" {
+                        continue;
+                    }
+                    inherited = inherited.or(if base.kind() == "identifier" {
+                        self.defined_records_at(text, g, depth + 1)
+                    } else {
+                        Recorded::BOTH
+                    });
+                }
+            }
+            return own.or(inherited);
         }
         match g.by_name.get(name) {
             Some(fns) => fns.iter().fold(Recorded::default(), |acc, &f| {
