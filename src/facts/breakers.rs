@@ -203,6 +203,31 @@ pub fn name_says_millis(name: &str) -> bool {
     lower.ends_with("_ms") || lower.contains("millis")
 }
 
+/// Whether a called name or its receiver looks like a state-change hook that other code fills
+/// in (a listener, callback, event emitter): what it records cannot be seen from here.
+pub fn names_hook(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    [
+        "listener",
+        "callback",
+        "hook",
+        "notify",
+        "emit",
+        "publish",
+        "observer",
+        "subscriber",
+        "on_state",
+        "on_transition",
+        "on_open",
+        "on_close",
+        "on_half_open",
+        "on_trip",
+        "on_reset",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,9 +10,9 @@ use tree_sitter::Node;
 use super::{literal, Extractor, F, MAX_DEPTH};
 use crate::catalog::{BreakerSpec, Unit};
 use crate::facts::{
-    name_says_millis, names_breaker, names_failure_counting, setting_kind, Arg, BreakerFacts,
-    BreakerSetting, BreakerValue, BreakerValueKind, HandBreaker, Lang, LibraryBreaker, Recorded,
-    Span, StateName, StateSet, Transition, Value,
+    name_says_millis, names_breaker, names_failure_counting, names_hook, setting_kind, Arg,
+    BreakerFacts, BreakerSetting, BreakerValue, BreakerValueKind, HandBreaker, Lang,
+    LibraryBreaker, Recorded, Span, StateName, StateSet, Transition, Value,
 };
 use crate::lang::telemetry::{self, Signal};
 
@@ -256,8 +256,12 @@ impl Extractor<'_, '_> {
                 None => {}
             }
             let on_self = receiver.is_some_and(|r| matches!(self.text(r), "self" | "cls"));
-            if (receiver.is_none() || on_self) && !name.is_empty() {
-                g.functions[index].calls.push((name.to_string(), on_self));
+            // `listener.state_change(..)`, `self._on_state_change(..)`: a hook, kept by name.
+            let hook = names_hook(self.text(f));
+            if (receiver.is_none() || on_self || hook) && !name.is_empty() {
+                g.functions[index]
+                    .calls
+                    .push((name.to_string(), on_self || hook));
             }
         }
         if let Some(spec) = qualname
@@ -862,6 +866,10 @@ fn recorded_through(
     let mut recorded = f.recorded;
     for (name, on_self) in &f.calls {
         let candidates = g.by_name.get(name).map(Vec::as_slice).unwrap_or_default();
+        if candidates.is_empty() && names_hook(name) {
+            // A listener or callback filled in elsewhere may log and count anything.
+            return Recorded::BOTH;
+        }
         // `self.helper()` is the class's own method when it has one (a subclass or a base
         // elsewhere may define it otherwise: then any same-file function of that name counts).
         let own: Vec<usize> = candidates

@@ -14,9 +14,9 @@ use syn::{Expr, Type};
 use super::{is_test_attr, path_string, Extractor};
 use crate::catalog::BreakerSpec;
 use crate::facts::{
-    name_says_millis, names_breaker, names_failure_counting, setting_kind, BreakerFacts,
-    BreakerSetting, BreakerValue, BreakerValueKind, HandBreaker, Lang, LibraryBreaker, Recorded,
-    Span, StateName, StateSet, Transition, Value,
+    name_says_millis, names_breaker, names_failure_counting, names_hook, setting_kind,
+    BreakerFacts, BreakerSetting, BreakerValue, BreakerValueKind, HandBreaker, Lang,
+    LibraryBreaker, Recorded, Span, StateName, StateSet, Transition, Value,
 };
 use crate::lang::telemetry::{self, Signal};
 
@@ -510,6 +510,10 @@ impl Walk<'_, '_, '_> {
                 .get(name)
                 .map(Vec::as_slice)
                 .unwrap_or_default();
+            if candidates.is_empty() && names_hook(name) {
+                // A listener or callback filled in elsewhere may log and count anything.
+                return Recorded::BOTH;
+            }
             // A method of the same type (or a free function) when there is one; else any
             // same-file function of that name (a trait's default method, another impl).
             let wanted = if *on_self { f.self_ty.as_deref() } else { None };
@@ -807,6 +811,12 @@ impl<'ast> Visit<'ast> for Walk<'_, '_, '_> {
                 }
             }
         }
+        if let Expr::Paren(p) = &*c.func {
+            let callee = compact(&p.expr);
+            if names_hook(&callee) {
+                self.call_name(callee, false);
+            }
+        }
         self.value_call(c);
         if let Some((spec, constructor)) = self.constructor(c) {
             let span = span_between(self.x, c.span(), c.span());
@@ -825,8 +835,8 @@ impl<'ast> Visit<'ast> for Walk<'_, '_, '_> {
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         let method = m.method.to_string();
         let receiver = compact(&m.receiver);
-        if receiver == "self" {
-            self.call_name(method.clone(), true);
+        if receiver == "self" || names_hook(&receiver) || names_hook(&method) {
+            self.call_name(method.clone(), receiver == "self");
         }
         self.record(telemetry::rust_method(&receiver, &method));
         self.atomic_transition(m, &receiver);
