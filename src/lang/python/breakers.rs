@@ -258,10 +258,13 @@ impl Extractor<'_, '_> {
             let on_self = receiver.is_some_and(|r| matches!(self.text(r), "self" | "cls"));
             // `listener.state_change(..)`, `self._on_state_change(..)`: a hook, kept by name.
             let hook = names_hook(self.text(f));
-            if (receiver.is_none() || on_self || hook) && !name.is_empty() {
+            if hook && !on_self {
+                // Kept whole: `listener.state_change` is no function of this file.
                 g.functions[index]
                     .calls
-                    .push((name.to_string(), on_self || hook));
+                    .push((self.text(f).to_string(), false));
+            } else if (receiver.is_none() || on_self) && !name.is_empty() {
+                g.functions[index].calls.push((name.to_string(), on_self));
             }
         }
         if let Some(spec) = qualname
@@ -320,25 +323,40 @@ impl Extractor<'_, '_> {
         let (Some(class), Some(function)) = (class, function) else {
             return;
         };
-        if left.kind() != "attribute" {
-            return;
-        }
-        let (Some(object), Some(attr)) = (
-            left.child_by_field_id(F.object),
-            left.child_by_field_id(F.attribute),
-        ) else {
-            return;
+        // `old, self.state = self.state, State.OPEN`: each target with its value.
+        let pairs: Vec<(Node<'t>, Node<'t>)> = match (left.kind(), right.kind()) {
+            ("pattern_list" | "tuple_pattern", "expression_list" | "tuple") => {
+                let (mut lc, mut rc) = (left.walk(), right.walk());
+                let targets: Vec<Node<'t>> = left.named_children(&mut lc).collect();
+                let values: Vec<Node<'t>> = right.named_children(&mut rc).collect();
+                if targets.len() != values.len() {
+                    return;
+                }
+                targets.into_iter().zip(values).collect()
+            }
+            _ => vec![(left, right)],
         };
-        if self.text(object) != "self" {
-            return;
+        for (target, value) in pairs {
+            if target.kind() != "attribute" {
+                continue;
+            }
+            let (Some(object), Some(attr)) = (
+                target.child_by_field_id(F.object),
+                target.child_by_field_id(F.attribute),
+            ) else {
+                continue;
+            };
+            if self.text(object) != "self" {
+                continue;
+            }
+            g.assigns.push(Assign {
+                class,
+                function,
+                attr: self.text(attr).to_string(),
+                value,
+                span: self.span(target),
+            });
         }
-        g.assigns.push(Assign {
-            class,
-            function,
-            attr: self.text(attr).to_string(),
-            value: right,
-            span: self.span(left),
-        });
     }
 
     // ------------------------------------------------------------------ library breakers

@@ -835,8 +835,11 @@ impl<'ast> Visit<'ast> for Walk<'_, '_, '_> {
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         let method = m.method.to_string();
         let receiver = compact(&m.receiver);
-        if receiver == "self" || names_hook(&receiver) || names_hook(&method) {
-            self.call_name(method.clone(), receiver == "self");
+        if receiver == "self" {
+            self.call_name(method.clone(), true);
+        } else if names_hook(&receiver) || names_hook(&method) {
+            // Kept whole: `listener.on_state_change` is no function of this file.
+            self.call_name(format!("{receiver}.{method}"), false);
         }
         self.record(telemetry::rust_method(&receiver, &method));
         self.atomic_transition(m, &receiver);
