@@ -391,7 +391,7 @@ impl Extractor<'_, '_> {
                     out.values.push(BreakerValue {
                         library: spec.library.clone(),
                         kind: BreakerValueKind::Threshold,
-                        setting: self.setting(arg, value, span),
+                        setting: self.positional_setting(&lib.callee, &args, arg, value, span),
                         in_test,
                     });
                 }
@@ -403,7 +403,7 @@ impl Extractor<'_, '_> {
                     out.values.push(BreakerValue {
                         library: spec.library.clone(),
                         kind: BreakerValueKind::OpenDuration,
-                        setting: self.setting(arg, seconds, span),
+                        setting: self.positional_setting(&lib.callee, &args, arg, seconds, span),
                         in_test,
                     });
                 }
@@ -455,6 +455,35 @@ impl Extractor<'_, '_> {
             written: written.trim().to_string(),
             span: call_span,
         }
+    }
+
+    /// A positional setting, written with its call so that the message says what it is:
+    /// `CircuitBreaker(1, ..)`, `CircuitBreaker(.., 3600)`.
+    fn positional_setting(
+        &self,
+        callee: &str,
+        args: &[Arg],
+        arg: &Arg,
+        value: f64,
+        call_span: Span,
+    ) -> BreakerSetting {
+        let mut setting = self.setting(arg, value, call_span);
+        if arg.name.is_none() {
+            let positional: Vec<&Arg> = args.iter().filter(|a| a.name.is_none()).collect();
+            let index = positional
+                .iter()
+                .position(|a| a.span == arg.span)
+                .unwrap_or(0);
+            let short = callee.rsplit('.').next().unwrap_or(callee);
+            let before = if index > 0 { ".., " } else { "" };
+            let after = if index + 1 < positional.len() {
+                ", .."
+            } else {
+                ""
+            };
+            setting.written = format!("{short}({before}{}{after})", setting.written);
+        }
+        setting
     }
 
     /// The value node of the call's keyword argument named one of `names`.

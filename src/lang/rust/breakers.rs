@@ -319,16 +319,21 @@ impl Walk<'_, '_, '_> {
             BreakerValueKind::Threshold => c.args.iter().take(1).collect(),
             BreakerValueKind::OpenDuration => c.args.iter().collect(),
         };
-        for arg in args {
+        let total = c.args.len();
+        for (index, arg) in args.into_iter().enumerate() {
             let value = match (kind, self.x.value(arg, 0)) {
                 (BreakerValueKind::Threshold, Value::Number { value }) => value,
                 (BreakerValueKind::OpenDuration, Value::Duration { seconds, .. }) => seconds,
                 _ => continue,
             };
+            let mut setting = self.setting(&name, arg, value, span);
+            let before = if index > 0 { ".., " } else { "" };
+            let after = if index + 1 < total { ", .." } else { "" };
+            setting.written = format!("{name}({before}{}{after})", setting.written);
             self.values.push(BreakerValue {
                 library: spec.library.clone(),
                 kind,
-                setting: self.setting(&name, arg, value, span),
+                setting,
                 in_test: self.in_test,
             });
         }
@@ -427,7 +432,10 @@ impl Walk<'_, '_, '_> {
                 out.values.push(BreakerValue {
                     library: spec.library.clone(),
                     kind,
-                    setting: self.setting(method, arg, value, *span),
+                    setting: BreakerSetting {
+                        written: format!(".{method}({})", source_text(self.x, arg)),
+                        ..self.setting(method, arg, value, *span)
+                    },
                     in_test: chain.in_test,
                 });
             }
