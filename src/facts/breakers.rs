@@ -145,7 +145,9 @@ impl StateName {
         match flat.as_str() {
             "closed" => Some(StateName::Closed),
             "open" | "opened" | "tripped" => Some(StateName::Open),
-            "halfopen" | "halfopened" => Some(StateName::HalfOpen),
+            // The trial state under the other names it goes by.
+            "halfopen" | "halfopened" | "halfclosed" | "testing" | "probing" | "probe"
+            | "trial" | "recovering" => Some(StateName::HalfOpen),
             _ => None,
         }
     }
@@ -241,6 +243,7 @@ mod tests {
         assert_eq!(StateName::parse("Closed"), Some(StateName::Closed));
         assert_eq!(StateName::parse("OpenState"), Some(StateName::Open));
         assert_eq!(StateName::parse("opening"), None);
+        assert_eq!(StateName::parse("Probing"), Some(StateName::HalfOpen));
         assert_eq!(StateName::parse("pending"), None);
     }
 

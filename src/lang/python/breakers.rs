@@ -314,8 +314,12 @@ impl Extractor<'_, '_> {
         };
         if function.is_none() && class.is_none() && left.kind() == "identifier" {
             if let Some(Value::Str { value }) = literal(self, right, 0) {
+                // `STATE_OPEN = "open"`: both the name and the value name the state.
+                let name = self.text(left);
                 if let Some(state) = StateName::parse(&value) {
-                    g.module_states.insert(self.text(left).to_string(), state);
+                    if StateName::parse(name) == Some(state) {
+                        g.module_states.insert(name.to_string(), state);
+                    }
                 }
             }
             return;
