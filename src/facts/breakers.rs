@@ -145,7 +145,9 @@ impl StateName {
         match flat.as_str() {
             "closed" => Some(StateName::Closed),
             "open" | "opened" | "tripped" => Some(StateName::Open),
-            "halfopen" | "halfopened" => Some(StateName::HalfOpen),
+            // The trial state under the other names it goes by.
+            "halfopen" | "halfopened" | "halfclosed" | "testing" | "probing" | "probe"
+            | "trial" | "recovering" => Some(StateName::HalfOpen),
             _ => None,
         }
     }
@@ -203,6 +205,31 @@ pub fn name_says_millis(name: &str) -> bool {
     lower.ends_with("_ms") || lower.contains("millis")
 }
 
+/// Whether a called name or its receiver looks like a state-change hook that other code fills
+/// in (a listener, callback, event emitter): what it records cannot be seen from here.
+pub fn names_hook(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    [
+        "listener",
+        "callback",
+        "hook",
+        "notify",
+        "emit",
+        "publish",
+        "observer",
+        "subscriber",
+        "on_state",
+        "on_transition",
+        "on_open",
+        "on_close",
+        "on_half_open",
+        "on_trip",
+        "on_reset",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +243,7 @@ mod tests {
         assert_eq!(StateName::parse("Closed"), Some(StateName::Closed));
         assert_eq!(StateName::parse("OpenState"), Some(StateName::Open));
         assert_eq!(StateName::parse("opening"), None);
+        assert_eq!(StateName::parse("Probing"), Some(StateName::HalfOpen));
         assert_eq!(StateName::parse("pending"), None);
     }
 

@@ -10,9 +10,9 @@ use tree_sitter::Node;
 use super::{literal, Extractor, F, MAX_DEPTH};
 use crate::catalog::{BreakerSpec, Unit};
 use crate::facts::{
-    name_says_millis, names_breaker, names_failure_counting, setting_kind, Arg, BreakerFacts,
-    BreakerSetting, BreakerValue, BreakerValueKind, HandBreaker, Lang, LibraryBreaker, Recorded,
-    Span, StateName, StateSet, Transition, Value,
+    name_says_millis, names_breaker, names_failure_counting, names_hook, setting_kind, Arg,
+    BreakerFacts, BreakerSetting, BreakerValue, BreakerValueKind, HandBreaker, Lang,
+    LibraryBreaker, Recorded, Span, StateName, StateSet, Transition, Value,
 };
 use crate::lang::telemetry::{self, Signal};
 
@@ -24,9 +24,11 @@ const CONSTRUCTORS: &[&str] = &["__init__", "__post_init__", "__new__", "setUp"]
 
 struct Function {
     name: String,
+    /// The class it is written in (a method, or a function nested in one).
+    class: Option<usize>,
     recorded: Recorded,
-    /// Names of the functions and `self.` methods it calls.
-    calls: Vec<String>,
+    /// Names of the functions and `self.` methods it calls, and whether through `self`/`cls`.
+    calls: Vec<(String, bool)>,
 }
 
 struct Class<'t> {
@@ -74,6 +76,9 @@ struct Gathered<'t> {
     /// Names and `self.` attributes passed as an argument or returned somewhere in the file:
     /// a breaker stored there is handed on, and its receiver may attach listeners.
     handed_on: HashSet<String>,
+    /// Calls of a bare name (`CircuitBreaker(failure_threshold=1)`), which may build one of this
+    /// file's breaker classes.
+    local_calls: Vec<(String, Node<'t>)>,
 }
 
 impl Extractor<'_, '_> {
@@ -146,6 +151,7 @@ impl Extractor<'_, '_> {
                 g.by_name.entry(name.clone()).or_default().push(index);
                 g.functions.push(Function {
                     name,
+                    class,
                     recorded: Recorded::default(),
                     calls: Vec::new(),
                 });
@@ -249,12 +255,16 @@ impl Extractor<'_, '_> {
                 Some(Signal::Metric) => recorded.metrics = true,
                 None => {}
             }
-            let local = match receiver {
-                None => true,
-                Some(r) => matches!(self.text(r), "self" | "cls"),
-            };
-            if local && !name.is_empty() {
-                g.functions[index].calls.push(name.to_string());
+            let on_self = receiver.is_some_and(|r| matches!(self.text(r), "self" | "cls"));
+            // `listener.state_change(..)`, `self._on_state_change(..)`: a hook, kept by name.
+            let hook = names_hook(self.text(f));
+            if hook && !on_self {
+                // Kept whole: `listener.state_change` is no function of this file.
+                g.functions[index]
+                    .calls
+                    .push((self.text(f).to_string(), false));
+            } else if (receiver.is_none() || on_self) && !name.is_empty() {
+                g.functions[index].calls.push((name.to_string(), on_self));
             }
         }
         if let Some(spec) = qualname
@@ -280,6 +290,9 @@ impl Extractor<'_, '_> {
                 handed_on,
             });
         }
+        if f.kind() == "identifier" {
+            g.local_calls.push((name.to_string(), call));
+        }
         if let (Some(receiver), Some(args)) = (receiver, call.child_by_field_id(F.arguments)) {
             g.listener_adds
                 .push((self.text(receiver).to_string(), name.to_string(), args));
@@ -301,8 +314,12 @@ impl Extractor<'_, '_> {
         };
         if function.is_none() && class.is_none() && left.kind() == "identifier" {
             if let Some(Value::Str { value }) = literal(self, right, 0) {
+                // `STATE_OPEN = "open"`: both the name and the value name the state.
+                let name = self.text(left);
                 if let Some(state) = StateName::parse(&value) {
-                    g.module_states.insert(self.text(left).to_string(), state);
+                    if StateName::parse(name) == Some(state) {
+                        g.module_states.insert(name.to_string(), state);
+                    }
                 }
             }
             return;
@@ -310,25 +327,40 @@ impl Extractor<'_, '_> {
         let (Some(class), Some(function)) = (class, function) else {
             return;
         };
-        if left.kind() != "attribute" {
-            return;
-        }
-        let (Some(object), Some(attr)) = (
-            left.child_by_field_id(F.object),
-            left.child_by_field_id(F.attribute),
-        ) else {
-            return;
+        // `old, self.state = self.state, State.OPEN`: each target with its value.
+        let pairs: Vec<(Node<'t>, Node<'t>)> = match (left.kind(), right.kind()) {
+            ("pattern_list" | "tuple_pattern", "expression_list" | "tuple") => {
+                let (mut lc, mut rc) = (left.walk(), right.walk());
+                let targets: Vec<Node<'t>> = left.named_children(&mut lc).collect();
+                let values: Vec<Node<'t>> = right.named_children(&mut rc).collect();
+                if targets.len() != values.len() {
+                    return;
+                }
+                targets.into_iter().zip(values).collect()
+            }
+            _ => vec![(left, right)],
         };
-        if self.text(object) != "self" {
-            return;
+        for (target, value) in pairs {
+            if target.kind() != "attribute" {
+                continue;
+            }
+            let (Some(object), Some(attr)) = (
+                target.child_by_field_id(F.object),
+                target.child_by_field_id(F.attribute),
+            ) else {
+                continue;
+            };
+            if self.text(object) != "self" {
+                continue;
+            }
+            g.assigns.push(Assign {
+                class,
+                function,
+                attr: self.text(attr).to_string(),
+                value,
+                span: self.span(target),
+            });
         }
-        g.assigns.push(Assign {
-            class,
-            function,
-            attr: self.text(attr).to_string(),
-            value: right,
-            span: self.span(left),
-        });
     }
 
     // ------------------------------------------------------------------ library breakers
@@ -363,7 +395,7 @@ impl Extractor<'_, '_> {
                     out.values.push(BreakerValue {
                         library: spec.library.clone(),
                         kind: BreakerValueKind::Threshold,
-                        setting: self.setting(arg, value, span),
+                        setting: self.positional_setting(&lib.callee, &args, arg, value, span),
                         in_test,
                     });
                 }
@@ -375,7 +407,7 @@ impl Extractor<'_, '_> {
                     out.values.push(BreakerValue {
                         library: spec.library.clone(),
                         kind: BreakerValueKind::OpenDuration,
-                        setting: self.setting(arg, seconds, span),
+                        setting: self.positional_setting(&lib.callee, &args, arg, seconds, span),
                         in_test,
                     });
                 }
@@ -388,12 +420,12 @@ impl Extractor<'_, '_> {
                 }
                 let mut recorded = Recorded::default();
                 if let Some(node) = self.keyword_node(lib.call, &spec.listener_args) {
-                    recorded = recorded.or(self.listeners_record(node, g));
+                    recorded = recorded.or(self.listeners_record(node, g, 0));
                 }
                 if let Some(target) = &lib.target {
                     for (receiver, method, args) in &g.listener_adds {
                         if receiver == target && spec.listener_methods.contains(method) {
-                            recorded = recorded.or(self.listeners_record(*args, g));
+                            recorded = recorded.or(self.listeners_record(*args, g, 0));
                         }
                     }
                 }
@@ -429,6 +461,35 @@ impl Extractor<'_, '_> {
         }
     }
 
+    /// A positional setting, written with its call so that the message says what it is:
+    /// `CircuitBreaker(1, ..)`, `CircuitBreaker(.., 3600)`.
+    fn positional_setting(
+        &self,
+        callee: &str,
+        args: &[Arg],
+        arg: &Arg,
+        value: f64,
+        call_span: Span,
+    ) -> BreakerSetting {
+        let mut setting = self.setting(arg, value, call_span);
+        if arg.name.is_none() {
+            let positional: Vec<&Arg> = args.iter().filter(|a| a.name.is_none()).collect();
+            let index = positional
+                .iter()
+                .position(|a| a.span == arg.span)
+                .unwrap_or(0);
+            let short = callee.rsplit('.').next().unwrap_or(callee);
+            let before = if index > 0 { ".., " } else { "" };
+            let after = if index + 1 < positional.len() {
+                ", .."
+            } else {
+                ""
+            };
+            setting.written = format!("{short}({before}{}{after})", setting.written);
+        }
+        setting
+    }
+
     /// The value node of the call's keyword argument named one of `names`.
     fn keyword_node<'t>(&self, call: Node<'t>, names: &[String]) -> Option<Node<'t>> {
         let args = call.child_by_field_id(F.arguments)?;
@@ -446,14 +507,17 @@ impl Extractor<'_, '_> {
 
     /// What the listeners in `node` (a list, an argument list, one expression) record. A
     /// listener defined in another file may record anything: it counts as both.
-    fn listeners_record<'t>(&self, node: Node<'t>, g: &Gathered<'t>) -> Recorded {
+    fn listeners_record<'t>(&self, node: Node<'t>, g: &Gathered<'t>, depth: usize) -> Recorded {
+        if depth > MAX_HELPER_DEPTH {
+            return Recorded::BOTH;
+        }
         match node.kind() {
             "list" | "tuple" | "argument_list" | "parenthesized_expression" => {
                 let mut cursor = node.walk();
                 node.named_children(&mut cursor)
                     .filter(|n| n.kind() != "comment")
                     .fold(Recorded::default(), |acc, n| {
-                        acc.or(self.listeners_record(n, g))
+                        acc.or(self.listeners_record(n, g, depth + 1))
                     })
             }
             "call" => match node.child_by_field_id(F.function) {
@@ -468,10 +532,37 @@ impl Extractor<'_, '_> {
     /// What a class or function of this file records, through its methods and helpers;
     /// a name defined elsewhere counts as both.
     fn defined_records<'t>(&self, name: &str, g: &Gathered<'t>) -> Recorded {
+        self.defined_records_at(name, g, 0)
+    }
+
+    fn defined_records_at<'t>(&self, name: &str, g: &Gathered<'t>, depth: usize) -> Recorded {
+        if depth > MAX_HELPER_DEPTH {
+            return Recorded::BOTH;
+        }
         if let Some(class) = g.classes.iter().find(|c| c.name == name) {
-            return class.methods.iter().fold(Recorded::default(), |acc, &m| {
+            let own = class.methods.iter().fold(Recorded::default(), |acc, &m| {
                 acc.or(recorded_through(g, m, &mut HashSet::new(), 0))
             });
+            // What it inherits: a listener base of the library adds nothing, one defined here
+            // is read, one defined elsewhere may record anything.
+            let mut inherited = Recorded::default();
+            if let Some(bases) = class.node.child_by_field_id(F.superclasses) {
+                let mut cursor = bases.walk();
+                for base in bases.named_children(&mut cursor) {
+                    let text = self.text(base);
+                    let library_base = text.ends_with("CircuitBreakerListener")
+                        || matches!(text, "object" | "ABC" | "abc.ABC");
+                    if library_base || base.kind() == "keyword_argument" {
+                        continue;
+                    }
+                    inherited = inherited.or(if base.kind() == "identifier" {
+                        self.defined_records_at(text, g, depth + 1)
+                    } else {
+                        Recorded::BOTH
+                    });
+                }
+            }
+            return own.or(inherited);
         }
         match g.by_name.get(name) {
             Some(fns) => fns.iter().fold(Recorded::default(), |acc, &f| {
@@ -505,7 +596,7 @@ impl Extractor<'_, '_> {
                     || matches!(owner, "self" | "cls")
                     || last.ends_with("State")
                     || last.ends_with("Status")
-                    || names_breaker(last);
+                    || (names_breaker(last) && !last.ends_with("Error"));
                 looks_like_states.then_some((state, declared))
             }
             "string" => match literal(self, value, 0)? {
@@ -623,6 +714,9 @@ impl Extractor<'_, '_> {
         for (i, c) in g.classes.iter().enumerate() {
             if judged.contains(&i) || (names_breaker(&c.name) && !declares_states(c)) {
                 self.hand_written_settings(c.node, out);
+                for (_, call) in g.local_calls.iter().filter(|(n, _)| *n == c.name) {
+                    self.call_settings(*call, out);
+                }
             }
         }
         // State enums: used by a breaker here, or named as a breaker's.
@@ -750,6 +844,46 @@ impl Extractor<'_, '_> {
         }
     }
 
+    /// Keyword settings given where a hand-written breaker is built:
+    /// `CircuitBreaker(failure_threshold=1, recovery_timeout=0.5)`.
+    fn call_settings(&self, call: Node<'_>, out: &mut BreakerFacts) {
+        let (Some(f), Some(args)) = (
+            call.child_by_field_id(F.function),
+            call.child_by_field_id(F.arguments),
+        ) else {
+            return;
+        };
+        let call_span = self.span(call);
+        let span = Span {
+            end_line: call_span.end_line,
+            end_col: call_span.end_col,
+            ..self.span(f)
+        };
+        let (args, _, _) = self.arguments(args);
+        for arg in &args {
+            let Some(name) = arg.name.as_deref() else {
+                continue;
+            };
+            let Some(kind) = setting_kind(name) else {
+                continue;
+            };
+            let number = match arg.value {
+                Value::Number { value } | Value::ShownSeconds { value } if value != 0.0 => value,
+                _ => continue,
+            };
+            let value = match kind {
+                BreakerValueKind::OpenDuration if name_says_millis(name) => number / 1000.0,
+                _ => number,
+            };
+            out.values.push(BreakerValue {
+                library: String::new(),
+                kind,
+                setting: self.setting(arg, value, span),
+                in_test: self.file_is_test,
+            });
+        }
+    }
+
     /// The first line of a definition, for findings reported at a class.
     fn line_span(&self, node: Node<'_>) -> Span {
         let start = self.span(node);
@@ -781,8 +915,21 @@ fn recorded_through(
     }
     let f = &g.functions[function];
     let mut recorded = f.recorded;
-    for name in &f.calls {
-        for &callee in g.by_name.get(name).into_iter().flatten() {
+    for (name, on_self) in &f.calls {
+        let candidates = g.by_name.get(name).map(Vec::as_slice).unwrap_or_default();
+        if candidates.is_empty() && names_hook(name) {
+            // A listener or callback filled in elsewhere may log and count anything.
+            return Recorded::BOTH;
+        }
+        // `self.helper()` is the class's own method when it has one (a subclass or a base
+        // elsewhere may define it otherwise: then any same-file function of that name counts).
+        let own: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&c| *on_self && f.class.is_some() && g.functions[c].class == f.class)
+            .collect();
+        let callees = if own.is_empty() { candidates } else { &own[..] };
+        for &callee in callees {
             recorded = recorded.or(recorded_through(g, callee, seen, depth + 1));
         }
     }

@@ -40,6 +40,7 @@ struct Fields {
     operator: u16,
     parameters: u16,
     right: u16,
+    superclasses: u16,
     type_: u16,
     value: u16,
 }
@@ -63,6 +64,7 @@ static F: std::sync::LazyLock<Fields> = std::sync::LazyLock::new(|| {
         operator: id("operator"),
         parameters: id("parameters"),
         right: id("right"),
+        superclasses: id("superclasses"),
         type_: id("type"),
         value: id("value"),
     }

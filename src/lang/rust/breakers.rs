@@ -14,9 +14,9 @@ use syn::{Expr, Type};
 use super::{is_test_attr, path_string, Extractor};
 use crate::catalog::BreakerSpec;
 use crate::facts::{
-    name_says_millis, names_breaker, names_failure_counting, setting_kind, BreakerFacts,
-    BreakerSetting, BreakerValue, BreakerValueKind, HandBreaker, Lang, LibraryBreaker, Recorded,
-    Span, StateName, StateSet, Transition, Value,
+    name_says_millis, names_breaker, names_failure_counting, names_hook, setting_kind,
+    BreakerFacts, BreakerSetting, BreakerValue, BreakerValueKind, HandBreaker, Lang,
+    LibraryBreaker, Recorded, Span, StateName, StateSet, Transition, Value,
 };
 use crate::lang::telemetry::{self, Signal};
 
@@ -27,8 +27,9 @@ struct Function {
     name: String,
     self_ty: Option<String>,
     recorded: Recorded,
-    /// Names of the functions and methods it calls (`self.trip()`, `Self::log_change(..)`).
-    calls: Vec<String>,
+    /// Names of the functions and methods it calls, and whether on `self`/`Self`
+    /// (`self.trip()`, `Self::log_change(..)`) or as a free function (`log_change(..)`).
+    calls: Vec<(String, bool)>,
 }
 
 struct Enum {
@@ -214,9 +215,9 @@ impl Walk<'_, '_, '_> {
         }
     }
 
-    fn call_name(&mut self, name: String) {
+    fn call_name(&mut self, name: String, on_self: bool) {
         if let Some(index) = self.current {
-            self.functions[index].calls.push(name);
+            self.functions[index].calls.push((name, on_self));
         }
     }
 
@@ -250,8 +251,43 @@ impl Walk<'_, '_, '_> {
         let looks_like_states = declared.is_some()
             || owner.ends_with("State")
             || owner.ends_with("Status")
-            || names_breaker(&owner);
+            || (names_breaker(&owner) && !owner.ends_with("Error"));
         looks_like_states.then_some((state, declared))
+    }
+
+    /// An atomic state changed by a method: `self.state.store(OPEN, Ordering::SeqCst)`,
+    /// `state.compare_exchange(CLOSED, OPEN, ..)`, with the states as constants.
+    fn atomic_transition(&mut self, m: &syn::ExprMethodCall, receiver: &str) {
+        let Some(function) = self.current else { return };
+        let new_value = match m.method.to_string().as_str() {
+            "store" | "swap" => m.args.first(),
+            "compare_exchange" | "compare_exchange_weak" => m.args.iter().nth(1),
+            _ => return,
+        };
+        if !receiver.to_ascii_lowercase().contains("state") {
+            return;
+        }
+        let Some(mut value) = new_value else { return };
+        while let Expr::Cast(c) = value {
+            value = &c.expr;
+        }
+        let state = match value {
+            Expr::Path(p) => p
+                .path
+                .segments
+                .last()
+                .and_then(|s| StateName::parse(&s.ident.to_string())),
+            _ => None,
+        };
+        let Some(state) = state else { return };
+        self.assigns.push(Assign {
+            function,
+            place: receiver.to_string(),
+            state: Some((state, None)),
+            written: source_text(self.x, value),
+            span: span_between(self.x, m.receiver.span(), m.span()),
+            in_test: self.in_test,
+        });
     }
 
     fn setting(&self, name: &str, arg: &Expr, value: f64, span: Span) -> BreakerSetting {
@@ -283,16 +319,21 @@ impl Walk<'_, '_, '_> {
             BreakerValueKind::Threshold => c.args.iter().take(1).collect(),
             BreakerValueKind::OpenDuration => c.args.iter().collect(),
         };
-        for arg in args {
+        let total = c.args.len();
+        for (index, arg) in args.into_iter().enumerate() {
             let value = match (kind, self.x.value(arg, 0)) {
                 (BreakerValueKind::Threshold, Value::Number { value }) => value,
                 (BreakerValueKind::OpenDuration, Value::Duration { seconds, .. }) => seconds,
                 _ => continue,
             };
+            let mut setting = self.setting(&name, arg, value, span);
+            let before = if index > 0 { ".., " } else { "" };
+            let after = if index + 1 < total { ", .." } else { "" };
+            setting.written = format!("{name}({before}{}{after})", setting.written);
             self.values.push(BreakerValue {
                 library: spec.library.clone(),
                 kind,
-                setting: self.setting(&name, arg, value, span),
+                setting,
                 in_test: self.in_test,
             });
         }
@@ -391,7 +432,10 @@ impl Walk<'_, '_, '_> {
                 out.values.push(BreakerValue {
                     library: spec.library.clone(),
                     kind,
-                    setting: self.setting(method, arg, value, *span),
+                    setting: BreakerSetting {
+                        written: format!(".{method}({})", source_text(self.x, arg)),
+                        ..self.setting(method, arg, value, *span)
+                    },
                     in_test: chain.in_test,
                 });
             }
@@ -468,8 +512,26 @@ impl Walk<'_, '_, '_> {
         }
         let f = &self.functions[function];
         let mut recorded = f.recorded;
-        for name in &f.calls {
-            for &callee in self.by_name.get(name).into_iter().flatten() {
+        for (name, on_self) in &f.calls {
+            let candidates = self
+                .by_name
+                .get(name)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            if candidates.is_empty() && names_hook(name) {
+                // A listener or callback filled in elsewhere may log and count anything.
+                return Recorded::BOTH;
+            }
+            // A method of the same type (or a free function) when there is one; else any
+            // same-file function of that name (a trait's default method, another impl).
+            let wanted = if *on_self { f.self_ty.as_deref() } else { None };
+            let own: Vec<usize> = candidates
+                .iter()
+                .copied()
+                .filter(|&c| self.functions[c].self_ty.as_deref() == wanted)
+                .collect();
+            let callees = if own.is_empty() { candidates } else { &own[..] };
+            for &callee in callees {
                 recorded = recorded.or(self.recorded_through(callee, seen, depth + 1));
             }
         }
@@ -706,7 +768,7 @@ impl<'ast> Visit<'ast> for Walk<'_, '_, '_> {
                     continue;
                 };
                 let value = match (kind, self.x.value(&field.expr, 0)) {
-                    (_, Value::Number { value }) if value == 0.0 => continue,
+                    (_, Value::Number { value: 0.0 }) => continue,
                     (BreakerValueKind::Threshold, Value::Number { value }) => value,
                     (BreakerValueKind::OpenDuration, Value::Duration { seconds, .. }) => seconds,
                     (BreakerValueKind::OpenDuration, Value::Number { value })
@@ -753,8 +815,14 @@ impl<'ast> Visit<'ast> for Walk<'_, '_, '_> {
             // `helper(..)`, `Self::helper(..)`: a function that may be this file's.
             if let [.., last] = segments.as_slice() {
                 if segments.len() == 1 || segments[0] == "Self" {
-                    self.call_name(last.clone());
+                    self.call_name(last.clone(), segments.len() > 1);
                 }
+            }
+        }
+        if let Expr::Paren(p) = &*c.func {
+            let callee = compact(&p.expr);
+            if names_hook(&callee) {
+                self.call_name(callee, false);
             }
         }
         self.value_call(c);
@@ -776,9 +844,13 @@ impl<'ast> Visit<'ast> for Walk<'_, '_, '_> {
         let method = m.method.to_string();
         let receiver = compact(&m.receiver);
         if receiver == "self" {
-            self.call_name(method.clone());
+            self.call_name(method.clone(), true);
+        } else if names_hook(&receiver) || names_hook(&method) {
+            // Kept whole: `listener.on_state_change` is no function of this file.
+            self.call_name(format!("{receiver}.{method}"), false);
         }
         self.record(telemetry::rust_method(&receiver, &method));
+        self.atomic_transition(m, &receiver);
         self.chain(m);
         visit::visit_expr_method_call(self, m);
     }

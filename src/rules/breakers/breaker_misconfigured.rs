@@ -25,6 +25,9 @@ impl Check for BreakerMisconfigured {
                         if value <= 1.0 { "the first failure" } else { "too few failures" }
                     )
                 }
+                BreakerValueKind::OpenDuration if value <= 0.0 => format!(
+                    "the breaker does not stay open at all (`{written}`): it lets traffic straight back to the failing dependency"
+                ),
                 BreakerValueKind::OpenDuration if value < s.breaker_min_open_seconds => format!(
                     "the breaker stays open for only {} (`{written}`), below {}: it lets traffic back almost at once and keeps hammering the failing dependency",
                     seconds(value),
