@@ -42,6 +42,10 @@ pub struct UserCatalog {
     pub python: Vec<UserCall>,
     #[serde(default)]
     pub rust: Vec<UserCall>,
+    /// Calls with a role for the partial-failure and bulkhead rules:
+    /// `[[catalog.apis]] lang = "python" role = "blocking" call = "acme.sync_fetch"`.
+    #[serde(default)]
+    pub apis: Vec<crate::api_roles::ApiSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -401,7 +405,8 @@ pub fn extend_catalog(catalog: &mut Catalog, options: &mut Options, source_text:
         .extend(user.python.into_iter().map(|c| c.into_spec(Lang::Python)));
     file.calls
         .extend(user.rust.into_iter().map(|c| c.into_spec(Lang::Rust)));
-    if !file.calls.is_empty() {
+    file.apis = user.apis;
+    if !file.calls.is_empty() || !file.apis.is_empty() {
         catalog.add(file, source_text);
     }
 }
