@@ -70,8 +70,8 @@ const CLEANUP_CALLS: &[&str] = &[
     "cleanup",
 ];
 
-/// `plugin.load()`, `service.stop()`: a zero-argument method on an object the process owns,
-/// the shape of starting or stopping components rather than per-request work.
+/// `plugin.load()`, `stage()`: a call given nothing from the item, the shape of starting or
+/// stopping components the process owns (or a fixed set of workers) rather than per-item work.
 fn is_lifecycle_call(node: Node<'_>) -> bool {
     let call = if node.kind() == "await" {
         node.named_child(0)
@@ -79,13 +79,8 @@ fn is_lifecycle_call(node: Node<'_>) -> bool {
         Some(node)
     };
     call.filter(|c| c.kind() == "call").is_some_and(|c| {
-        let method = c
-            .child_by_field_id(F.function)
-            .is_some_and(|f| f.kind() == "attribute");
-        let no_args = c
-            .child_by_field_id(F.arguments)
-            .is_some_and(|a| a.named_child_count() == 0);
-        method && no_args
+        c.child_by_field_id(F.arguments)
+            .is_some_and(|a| a.kind() == "argument_list" && a.named_child_count() == 0)
     })
 }
 
@@ -343,8 +338,14 @@ impl Extractor<'_, '_> {
             .is_some_and(|it| self.iterates_items(it))
     }
 
-    /// An iterable that grows with input: not `range(..)`, not a literal list or tuple.
+    /// An iterable that grows with input: not `range(..)`, not a literal list or tuple, not a
+    /// name the enclosing function assigned one of those.
     fn iterates_items(&self, iterable: Node<'_>) -> bool {
+        if iterable.kind() == "identifier" {
+            if let Some(value) = self.assigned_in_function(iterable) {
+                return self.iterates_items(value);
+            }
+        }
         match iterable.kind() {
             "list" | "tuple" | "set" | "string" | "integer" => false,
             "call" => !iterable
@@ -352,6 +353,42 @@ impl Extractor<'_, '_> {
                 .is_some_and(|f| self.text(f) == "range"),
             _ => true,
         }
+    }
+
+    /// The value of `name = <value>` among the statements of the function around `name`.
+    fn assigned_in_function<'t>(&self, name: Node<'t>) -> Option<Node<'t>> {
+        let mut cur = name.parent();
+        let mut function = None;
+        for _ in 0..MAX_ANCESTORS {
+            let n = cur?;
+            if n.kind() == "function_definition" {
+                function = Some(n);
+                break;
+            }
+            cur = n.parent();
+        }
+        let body = function?.child_by_field_id(F.body)?;
+        let wanted = self.text(name);
+        let mut cursor = body.walk();
+        let statements: Vec<Node<'t>> = body.named_children(&mut cursor).collect();
+        let mut found = None;
+        for statement in statements {
+            let Some(assign) = statement
+                .named_child(0)
+                .filter(|a| statement.kind() == "expression_statement" && a.kind() == "assignment")
+            else {
+                continue;
+            };
+            let target = assign.child_by_field_id(F.left);
+            if target.is_some_and(|t| t.kind() == "identifier" && self.text(t) == wanted) {
+                // Assigned twice: cannot tell which one is iterated.
+                if found.is_some() {
+                    return None;
+                }
+                found = assign.child_by_field_id(F.right);
+            }
+        }
+        found
     }
 
     /// Inside a `for` loop or comprehension over items, within the same function.
