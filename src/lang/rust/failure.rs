@@ -130,7 +130,7 @@ impl Extractor<'_, '_> {
             self.mark_limited();
         }
         let span = self.span(c.func.span());
-        if self.catalog.is_bulkhead_call(Lang::Rust, callee) {
+        if self.catalog.is_bulkhead_call(Lang::Rust, callee) && !carries_unit(c) {
             self.remember_line(span.line);
             let chain: Vec<ChainCall> = methods
                 .iter()
@@ -505,6 +505,19 @@ fn peel_paren(e: &Expr) -> &Expr {
         Expr::Group(g) => peel_paren(&g.expr),
         other => other,
     }
+}
+
+/// `channel::<()>()`: a channel of `()` carries signals (ready, stop), not work that piles up.
+fn carries_unit(c: &syn::ExprCall) -> bool {
+    let Expr::Path(p) = &*c.func else {
+        return false;
+    };
+    p.path.segments.iter().any(|s| match &s.arguments {
+        syn::PathArguments::AngleBracketed(a) => a.args.iter().any(
+            |g| matches!(g, syn::GenericArgument::Type(syn::Type::Tuple(t)) if t.elems.is_empty()),
+        ),
+        _ => false,
+    })
 }
 
 fn contains(outer: Span, inner: Span) -> bool {
