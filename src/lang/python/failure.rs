@@ -694,6 +694,10 @@ impl Extractor<'_, '_> {
     /// functions, and which have a limit in sight.
     pub(super) fn failure_finish(&mut self) {
         let state = std::mem::take(&mut self.failure);
+        // Only fan-outs need the file's call graph.
+        if self.facts.failure.fan_outs.is_empty() {
+            return;
+        }
         let enclosing = |line: u32| -> Vec<&str> {
             state
                 .functions

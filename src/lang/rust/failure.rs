@@ -437,6 +437,10 @@ impl Extractor<'_, '_> {
     /// functions, and which have a limit in their function or the functions they run.
     pub(super) fn failure_finish(&mut self) {
         let state = std::mem::take(&mut self.failure);
+        // Only fan-outs need the file's call graph.
+        if self.facts.failure.fan_outs.is_empty() {
+            return;
+        }
         let mut reaches: HashMap<&str, String> = HashMap::new();
         for f in &state.fns {
             let external = self
