@@ -508,11 +508,7 @@ impl Extractor<'_, '_> {
         self.facts.failure.swallowed.push(Swallowed {
             span,
             form,
-            what: if caught_text.is_empty() {
-                "every exception".into()
-            } else {
-                caught_text
-            },
+            what: caught_text,
             in_test: ctx.in_test || self.file_is_test,
         });
     }
