@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use super::{Ctx, Extractor, F};
+use super::{dotted, Ctx, Extractor, F};
 use crate::api_roles::Role;
 use crate::facts::{CacheDecorator, CallFact, FanOut, FanOutKind, Lang, Span, Swallowed, Value};
 
@@ -95,7 +95,18 @@ pub(super) struct State {
     limiter_lines: Vec<u32>,
     /// Per fan-out fact (same index): the local functions its work calls.
     fan_out_calls: Vec<Vec<String>>,
+    /// Per fan-out fact (same index): the lines its call spans.
+    fan_out_lines: Vec<(u32, u32)>,
+    /// Requests on an object named as a client or session whose type is not followed
+    /// (`self.wallet.client.request(..)`): (line, callee as written).
+    client_calls: Vec<(u32, String)>,
 }
+
+/// Methods that send a request when called on a client or session.
+const CLIENT_METHODS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "head", "request", "send", "fetch", "execute",
+    "stream", "call",
+];
 
 impl Extractor<'_, '_> {
     /// Called for every node of pass 2 before it is visited.
@@ -118,6 +129,13 @@ impl Extractor<'_, '_> {
                     let line = self.span(node).line;
                     self.failure.local_calls.push((name, line));
                 }
+                if let Some(callee) = node
+                    .child_by_field_id(F.function)
+                    .and_then(|f| self.client_request(f))
+                {
+                    let line = self.span(node).line;
+                    self.failure.client_calls.push((line, callee));
+                }
             }
             "with_statement" => {
                 // `async with sem:`, `async with self._limiter:`.
@@ -135,6 +153,24 @@ impl Extractor<'_, '_> {
             "decorated_definition" => self.cache_decorators(node, ctx),
             _ => {}
         }
+    }
+
+    /// `self.client.get`, `http_session.request`: a request method on something named as a
+    /// client or session, as written.
+    fn client_request(&self, function: Node<'_>) -> Option<String> {
+        if function.kind() != "attribute" {
+            return None;
+        }
+        let method = self.text(function.child_by_field_id(F.attribute)?);
+        let object = function.child_by_field_id(F.object)?;
+        let holder = match object.kind() {
+            "identifier" => self.text(object),
+            "attribute" => self.text(object.child_by_field_id(F.attribute)?),
+            _ => return None,
+        }
+        .to_ascii_lowercase();
+        let named_client = holder.ends_with("client") || holder.ends_with("session");
+        (named_client && CLIENT_METHODS.contains(&method)).then(|| dotted(self.text(function)))
     }
 
     /// `fetch(..)` or `self.fetch(..)`: a name that may be this file's function.
@@ -238,6 +274,10 @@ impl Extractor<'_, '_> {
         });
         let calls = args.map(|a| self.local_calls_in(a)).unwrap_or_default();
         self.failure.fan_out_calls.push(calls);
+        let whole = self.span(node);
+        self.failure
+            .fan_out_lines
+            .push((whole.line, whole.end_line));
         Some((
             self.facts.failure.fan_outs.len() - 1,
             self.facts.calls.len(),
@@ -712,6 +752,11 @@ impl Extractor<'_, '_> {
                 reaches.entry(f).or_insert_with(|| call.callee.clone());
             }
         }
+        for (line, callee) in &state.client_calls {
+            for f in enclosing(*line) {
+                reaches.entry(f).or_insert_with(|| callee.clone());
+            }
+        }
         let callers: Vec<(Vec<&str>, &str)> = state
             .local_calls
             .iter()
@@ -739,13 +784,21 @@ impl Extractor<'_, '_> {
             .iter()
             .flat_map(|line| enclosing(*line))
             .collect();
-        for (fan_out, calls) in self
+        for ((fan_out, calls), (first, last)) in self
             .facts
             .failure
             .fan_outs
             .iter_mut()
             .zip(&state.fan_out_calls)
+            .zip(&state.fan_out_lines)
         {
+            if fan_out.external.is_none() {
+                fan_out.external = state
+                    .client_calls
+                    .iter()
+                    .find(|(line, _)| first <= line && line <= last)
+                    .map(|(_, callee)| callee.clone());
+            }
             if fan_out.external.is_none() {
                 fan_out.external = calls
                     .iter()
