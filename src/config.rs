@@ -51,6 +51,10 @@ pub struct UserCatalog {
     /// In-house circuit breakers, in the schema of `rules/catalog/breakers.toml`.
     #[serde(default)]
     pub breakers: Vec<crate::catalog::BreakerSpec>,
+    /// Calls with a role for the partial-failure and bulkhead rules:
+    /// `[[catalog.apis]] lang = "python" role = "blocking" call = "acme.sync_fetch"`.
+    #[serde(default)]
+    pub apis: Vec<crate::api_roles::ApiSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -442,7 +446,12 @@ pub fn extend_catalog(catalog: &mut Catalog, options: &mut Options, source_text:
             ..Default::default()
         });
     }
-    if !file.calls.is_empty() || !file.breakers.is_empty() || file.health.is_some() {
+    file.apis = user.apis;
+    let extends = !file.calls.is_empty()
+        || !file.breakers.is_empty()
+        || !file.apis.is_empty()
+        || file.health.is_some();
+    if extends {
         catalog.add(file, source_text);
     }
 }

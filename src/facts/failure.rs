@@ -53,7 +53,8 @@ pub struct Swallowed {
     pub span: Span,
     /// How it is dropped, for the message: "`except Exception: pass`", "`let _ =`", "`.ok();`".
     pub form: String,
-    /// The call whose error is dropped (Rust), or what is caught (Python).
+    /// The call whose error is dropped (Rust), or what is caught (Python; empty for a bare
+    /// `except:`).
     pub what: String,
     pub in_test: bool,
 }

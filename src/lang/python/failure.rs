@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use super::{Ctx, Extractor, F};
+use super::{dotted, Ctx, Extractor, F};
 use crate::api_roles::Role;
 use crate::facts::{CacheDecorator, CallFact, FanOut, FanOutKind, Lang, Span, Swallowed, Value};
 
@@ -70,8 +70,8 @@ const CLEANUP_CALLS: &[&str] = &[
     "cleanup",
 ];
 
-/// `plugin.load()`, `service.stop()`: a zero-argument method on an object the process owns,
-/// the shape of starting or stopping components rather than per-request work.
+/// `plugin.load()`, `stage()`: a call given nothing from the item, the shape of starting or
+/// stopping components the process owns (or a fixed set of workers) rather than per-item work.
 fn is_lifecycle_call(node: Node<'_>) -> bool {
     let call = if node.kind() == "await" {
         node.named_child(0)
@@ -79,13 +79,8 @@ fn is_lifecycle_call(node: Node<'_>) -> bool {
         Some(node)
     };
     call.filter(|c| c.kind() == "call").is_some_and(|c| {
-        let method = c
-            .child_by_field_id(F.function)
-            .is_some_and(|f| f.kind() == "attribute");
-        let no_args = c
-            .child_by_field_id(F.arguments)
-            .is_some_and(|a| a.named_child_count() == 0);
-        method && no_args
+        c.child_by_field_id(F.arguments)
+            .is_some_and(|a| a.kind() == "argument_list" && a.named_child_count() == 0)
     })
 }
 
@@ -100,7 +95,18 @@ pub(super) struct State {
     limiter_lines: Vec<u32>,
     /// Per fan-out fact (same index): the local functions its work calls.
     fan_out_calls: Vec<Vec<String>>,
+    /// Per fan-out fact (same index): the lines its call spans.
+    fan_out_lines: Vec<(u32, u32)>,
+    /// Requests on an object named as a client or session whose type is not followed
+    /// (`self.wallet.client.request(..)`): (line, callee as written).
+    client_calls: Vec<(u32, String)>,
 }
+
+/// Methods that send a request when called on a client or session.
+const CLIENT_METHODS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "head", "request", "send", "fetch", "execute",
+    "stream", "call",
+];
 
 impl Extractor<'_, '_> {
     /// Called for every node of pass 2 before it is visited.
@@ -123,6 +129,13 @@ impl Extractor<'_, '_> {
                     let line = self.span(node).line;
                     self.failure.local_calls.push((name, line));
                 }
+                if let Some(callee) = node
+                    .child_by_field_id(F.function)
+                    .and_then(|f| self.client_request(f))
+                {
+                    let line = self.span(node).line;
+                    self.failure.client_calls.push((line, callee));
+                }
             }
             "with_statement" => {
                 // `async with sem:`, `async with self._limiter:`.
@@ -140,6 +153,24 @@ impl Extractor<'_, '_> {
             "decorated_definition" => self.cache_decorators(node, ctx),
             _ => {}
         }
+    }
+
+    /// `self.client.get`, `http_session.request`: a request method on something named as a
+    /// client or session, as written.
+    fn client_request(&self, function: Node<'_>) -> Option<String> {
+        if function.kind() != "attribute" {
+            return None;
+        }
+        let method = self.text(function.child_by_field_id(F.attribute)?);
+        let object = function.child_by_field_id(F.object)?;
+        let holder = match object.kind() {
+            "identifier" => self.text(object),
+            "attribute" => self.text(object.child_by_field_id(F.attribute)?),
+            _ => return None,
+        }
+        .to_ascii_lowercase();
+        let named_client = holder.ends_with("client") || holder.ends_with("session");
+        (named_client && CLIENT_METHODS.contains(&method)).then(|| dotted(self.text(function)))
     }
 
     /// `fetch(..)` or `self.fetch(..)`: a name that may be this file's function.
@@ -243,6 +274,10 @@ impl Extractor<'_, '_> {
         });
         let calls = args.map(|a| self.local_calls_in(a)).unwrap_or_default();
         self.failure.fan_out_calls.push(calls);
+        let whole = self.span(node);
+        self.failure
+            .fan_out_lines
+            .push((whole.line, whole.end_line));
         Some((
             self.facts.failure.fan_outs.len() - 1,
             self.facts.calls.len(),
@@ -343,8 +378,14 @@ impl Extractor<'_, '_> {
             .is_some_and(|it| self.iterates_items(it))
     }
 
-    /// An iterable that grows with input: not `range(..)`, not a literal list or tuple.
+    /// An iterable that grows with input: not `range(..)`, not a literal list or tuple, not a
+    /// name the enclosing function assigned one of those.
     fn iterates_items(&self, iterable: Node<'_>) -> bool {
+        if iterable.kind() == "identifier" {
+            if let Some(value) = self.assigned_in_function(iterable) {
+                return self.iterates_items(value);
+            }
+        }
         match iterable.kind() {
             "list" | "tuple" | "set" | "string" | "integer" => false,
             "call" => !iterable
@@ -352,6 +393,42 @@ impl Extractor<'_, '_> {
                 .is_some_and(|f| self.text(f) == "range"),
             _ => true,
         }
+    }
+
+    /// The value of `name = <value>` among the statements of the function around `name`.
+    fn assigned_in_function<'t>(&self, name: Node<'t>) -> Option<Node<'t>> {
+        let mut cur = name.parent();
+        let mut function = None;
+        for _ in 0..MAX_ANCESTORS {
+            let n = cur?;
+            if n.kind() == "function_definition" {
+                function = Some(n);
+                break;
+            }
+            cur = n.parent();
+        }
+        let body = function?.child_by_field_id(F.body)?;
+        let wanted = self.text(name);
+        let mut cursor = body.walk();
+        let statements: Vec<Node<'t>> = body.named_children(&mut cursor).collect();
+        let mut found = None;
+        for statement in statements {
+            let Some(assign) = statement
+                .named_child(0)
+                .filter(|a| statement.kind() == "expression_statement" && a.kind() == "assignment")
+            else {
+                continue;
+            };
+            let target = assign.child_by_field_id(F.left);
+            if target.is_some_and(|t| t.kind() == "identifier" && self.text(t) == wanted) {
+                // Assigned twice: cannot tell which one is iterated.
+                if found.is_some() {
+                    return None;
+                }
+                found = assign.child_by_field_id(F.right);
+            }
+        }
+        found
     }
 
     /// Inside a `for` loop or comprehension over items, within the same function.
@@ -471,11 +548,7 @@ impl Extractor<'_, '_> {
         self.facts.failure.swallowed.push(Swallowed {
             span,
             form,
-            what: if caught_text.is_empty() {
-                "every exception".into()
-            } else {
-                caught_text
-            },
+            what: caught_text,
             in_test: ctx.in_test || self.file_is_test,
         });
     }
@@ -657,6 +730,10 @@ impl Extractor<'_, '_> {
     /// functions, and which have a limit in sight.
     pub(super) fn failure_finish(&mut self) {
         let state = std::mem::take(&mut self.failure);
+        // Only fan-outs need the file's call graph.
+        if self.facts.failure.fan_outs.is_empty() {
+            return;
+        }
         let enclosing = |line: u32| -> Vec<&str> {
             state
                 .functions
@@ -673,6 +750,11 @@ impl Extractor<'_, '_> {
             }
             for f in enclosing(call.span.line) {
                 reaches.entry(f).or_insert_with(|| call.callee.clone());
+            }
+        }
+        for (line, callee) in &state.client_calls {
+            for f in enclosing(*line) {
+                reaches.entry(f).or_insert_with(|| callee.clone());
             }
         }
         let callers: Vec<(Vec<&str>, &str)> = state
@@ -702,13 +784,21 @@ impl Extractor<'_, '_> {
             .iter()
             .flat_map(|line| enclosing(*line))
             .collect();
-        for (fan_out, calls) in self
+        for ((fan_out, calls), (first, last)) in self
             .facts
             .failure
             .fan_outs
             .iter_mut()
             .zip(&state.fan_out_calls)
+            .zip(&state.fan_out_lines)
         {
+            if fan_out.external.is_none() {
+                fan_out.external = state
+                    .client_calls
+                    .iter()
+                    .find(|(line, _)| first <= line && line <= last)
+                    .map(|(_, callee)| callee.clone());
+            }
             if fan_out.external.is_none() {
                 fan_out.external = calls
                     .iter()

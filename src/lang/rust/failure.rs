@@ -130,7 +130,7 @@ impl Extractor<'_, '_> {
             self.mark_limited();
         }
         let span = self.span(c.func.span());
-        if self.catalog.is_bulkhead_call(Lang::Rust, callee) {
+        if self.catalog.is_bulkhead_call(Lang::Rust, callee) && !carries_unit(c) {
             self.remember_line(span.line);
             let chain: Vec<ChainCall> = methods
                 .iter()
@@ -437,6 +437,10 @@ impl Extractor<'_, '_> {
     /// functions, and which have a limit in their function or the functions they run.
     pub(super) fn failure_finish(&mut self) {
         let state = std::mem::take(&mut self.failure);
+        // Only fan-outs need the file's call graph.
+        if self.facts.failure.fan_outs.is_empty() {
+            return;
+        }
         let mut reaches: HashMap<&str, String> = HashMap::new();
         for f in &state.fns {
             let external = self
@@ -505,6 +509,19 @@ fn peel_paren(e: &Expr) -> &Expr {
         Expr::Group(g) => peel_paren(&g.expr),
         other => other,
     }
+}
+
+/// `channel::<()>()`: a channel of `()` carries signals (ready, stop), not work that piles up.
+fn carries_unit(c: &syn::ExprCall) -> bool {
+    let Expr::Path(p) = &*c.func else {
+        return false;
+    };
+    p.path.segments.iter().any(|s| match &s.arguments {
+        syn::PathArguments::AngleBracketed(a) => a.args.iter().any(
+            |g| matches!(g, syn::GenericArgument::Type(syn::Type::Tuple(t)) if t.elems.is_empty()),
+        ),
+        _ => false,
+    })
 }
 
 fn contains(outer: Span, inner: Span) -> bool {

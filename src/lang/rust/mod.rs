@@ -308,7 +308,17 @@ impl Items {
 
 impl<'ast> Visit<'ast> for Items {
     fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
-        self.add_use(&mut Vec::new(), &u.tree);
+        if !self.walk.in_test {
+            self.add_use(&mut Vec::new(), &u.tree);
+            return;
+        }
+        // A test module's `use std::fs` must not change what `fs` means in the code under test.
+        let mut scratch = Items::default();
+        scratch.add_use(&mut Vec::new(), &u.tree);
+        for (name, full) in scratch.aliases {
+            self.aliases.entry(name).or_insert(full);
+        }
+        self.globs.extend(scratch.globs);
     }
     fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
         self.local.insert(s.ident.to_string());

@@ -11,7 +11,7 @@ pub mod unbounded_fan_out;
 pub mod unbounded_queue;
 
 use crate::api_roles::{ApiSpec, Role};
-use crate::facts::{CallFact, Lang, Value};
+use crate::facts::{CallFact, Value};
 use crate::rules::FileCx;
 
 /// The recorded calls that have `role`, with their catalog entry.
@@ -39,12 +39,4 @@ fn bound_value<'a>(
         .iter()
         .find_map(|n| call.param(n).map(|p| p.value))
         .or_else(|| position.and_then(|p| call.positional(p)).map(|a| &a.value))
-}
-
-/// How a callee is shown in messages: `asyncio.Queue(..)`, `tokio::spawn(..)`.
-fn shown(lang: Lang, callee: &str) -> String {
-    match lang {
-        Lang::Python => format!("`{callee}(..)`"),
-        Lang::Rust => format!("`{callee}(..)`"),
-    }
 }

@@ -18,7 +18,11 @@ impl Check for SwallowedError {
                     format!(
                         "{} drops {} with no log and no re-raise: failures here leave no trace",
                         s.form,
-                        if s.what == "every exception" { "every exception".to_string() } else { format!("every `{}`", s.what) }
+                        if s.what.is_empty() {
+                            "every exception".to_string()
+                        } else {
+                            format!("every `{}`", s.what)
+                        }
                     ),
                     "log it (`logger.exception(\"..\")`, or `logger.debug(\"..\", exc_info=True)` when it is expected), or catch only the exception you expect".to_string(),
                 ),

@@ -1,6 +1,6 @@
 //! RES701 unbounded-queue: a queue or channel with no size limit.
 
-use super::{bound_value, calls_with_role, shown};
+use super::{bound_value, calls_with_role};
 use crate::api_roles::Role;
 use crate::facts::Value;
 use crate::rules::{Check, FileCx};
@@ -34,8 +34,8 @@ impl Check for UnboundedQueue {
             }
             let what = spec.what.as_deref().unwrap_or("queue");
             let message = format!(
-                "{} makes a {what} with no size limit: when consumers fall behind it grows until the process runs out of memory",
-                shown(cx.lang, &call.callee)
+                "`{}(..)` makes a {what} with no size limit: when consumers fall behind it grows until the process runs out of memory",
+                call.callee
             );
             found.push((call.in_test, call.span, message, spec.fix.clone()));
         }
