@@ -31,6 +31,11 @@ pub enum Frag {
     Code(String),
     Strong(String),
     Break,
+    /// A link to a report file written beside this one; `href` is percent-encoded.
+    Link {
+        text: String,
+        href: String,
+    },
 }
 
 pub type Cell = Vec<Frag>;
@@ -151,7 +156,9 @@ pub struct Scorecard {
     pub coverage: Table,
 }
 
-pub fn build(report: &Report<'_>) -> Scorecard {
+/// The scorecard of a report; `folder` is where it is being written, if to a file, so that it
+/// can link to the report files written beside it.
+pub fn build(report: &Report<'_>, folder: Option<&Path>) -> Scorecard {
     let scores = report.scores();
     let enabled: Vec<&str> = report.rules.iter().map(|r| r.id.as_str()).collect();
     let ran = |id: &str| enabled.contains(&id);
@@ -522,7 +529,7 @@ pub fn build(report: &Report<'_>) -> Scorecard {
         name,
         groups: group_rows,
         scope,
-        full_list: full_list(&report.companions),
+        full_list: full_list(&report.companions, folder),
         chart,
         scores,
         tables: vec![
@@ -783,7 +790,7 @@ fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-fn full_list(companions: &[(Format, PathBuf)]) -> Cell {
+fn full_list(companions: &[(Format, PathBuf)], folder: Option<&Path>) -> Cell {
     let files: Vec<&PathBuf> = companions
         .iter()
         .filter(|(f, _)| matches!(f, Format::Sarif | Format::Json))
@@ -803,10 +810,39 @@ fn full_list(companions: &[(Format, PathBuf)]) -> Cell {
         if i > 0 {
             cell.push(text_frag(", "));
         }
-        cell.push(Frag::Code(p.display().to_string()));
+        // A link only where it resolves: from a report file to a file in its folder or below.
+        let relative = folder.and_then(|dir| {
+            let dir = if dir == Path::new(".") {
+                Path::new("")
+            } else {
+                dir
+            };
+            p.strip_prefix(dir).ok()
+        });
+        match relative.and_then(|r| r.to_str()).filter(|r| !r.is_empty()) {
+            Some(r) => cell.push(Frag::Link {
+                text: p.display().to_string(),
+                href: percent_encode(r),
+            }),
+            None => cell.push(Frag::Code(p.display().to_string())),
+        }
     }
     cell.push(text_frag("."));
     cell
+}
+
+/// Percent-encodes a relative path for a link, keeping `/`.
+fn percent_encode(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.replace('\\', "/").bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 fn coverage(scores: &Scores, report: &Report<'_>) -> Table {
