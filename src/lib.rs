@@ -233,9 +233,18 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> miette::Result<u8> {
         FailOn::Never => None,
     };
     let failed = threshold.is_some_and(|t| report.visible().any(|f| f.severity >= t));
-    let below_min = args
-        .min_score
-        .or(min_score)
-        .is_some_and(|min| report.scores().below(min));
+    let mut below_min = false;
+    if let Some(min) = args.min_score.or(min_score) {
+        let scores = report.scores();
+        for s in scores.both() {
+            if let Some(v) = s.value.filter(|v| *v < min) {
+                eprintln!(
+                    "resilint: the {} score {v:.1} is below --min-score {min}",
+                    s.kind.title()
+                );
+                below_min = true;
+            }
+        }
+    }
     Ok(u8::from(failed || below_min))
 }
