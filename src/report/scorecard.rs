@@ -1094,6 +1094,67 @@ mod tests {
         assert_eq!(enclosing_function(py, 5, Lang::Python), None);
     }
 
+    fn rule(id: &str, checklist: u32) -> &'static RuleMeta {
+        Box::leak(Box::new(RuleMeta {
+            id: id.into(),
+            name: id.to_lowercase(),
+            area: "area".into(),
+            checklist,
+            score: "resilience".into(),
+            severity: Severity::Warning,
+            precision: "high".into(),
+            summary: String::new(),
+            why: String::new(),
+            fix: String::new(),
+            scope: String::new(),
+            references: Vec::new(),
+            examples: Vec::new(),
+        }))
+    }
+
+    fn verdicts(rules: Vec<&'static RuleMeta>) -> Vec<(String, String)> {
+        let stats = crate::engine::Stats::default();
+        let report = Report {
+            findings: &[],
+            stats: &stats,
+            rules,
+            root: Path::new("."),
+            color: false,
+            companions: Vec::new(),
+        };
+        let card = build(&report, None);
+        let scenarios = card
+            .tables
+            .iter()
+            .find(|t| t.title == "Failure Scenario Assessment")
+            .unwrap();
+        scenarios
+            .rows
+            .iter()
+            .map(|r| {
+                let text = |c: &Cell| match &c[0] {
+                    Frag::Text(t) | Frag::Strong(t) => t.clone(),
+                    other => panic!("{other:?}"),
+                };
+                (text(&r[0]), text(&r[1]))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_scenario_passes_only_when_every_rule_deciding_it_ran_clean() {
+        let v = verdicts(vec![rule("RES703", 15), rule("RES701", 8)]);
+        let of = |title: &str| v.iter().find(|(t, _)| t == title).unwrap().1.clone();
+        assert_eq!(of("Cache full"), "Pass");
+        // Load spike also needs RES702, RES704, RES705, RES203 and RES206.
+        assert_eq!(of("Load spike"), "Unknown");
+        // No rule can show idempotent webhook handling.
+        assert_eq!(of("Delayed webhook"), "Unknown");
+        assert_eq!(of("Mid-stream failure"), "Unknown");
+        let v = verdicts(Vec::new());
+        assert!(v.iter().all(|(_, r)| r == "Unknown"), "{v:?}");
+    }
+
     #[test]
     fn messages_split_into_text_and_code() {
         assert_eq!(
