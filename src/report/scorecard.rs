@@ -945,10 +945,11 @@ fn severity_counts(report: &Report<'_>, rules: &[String]) -> String {
     format!(" ({})", parts.join(", "))
 }
 
-/// Source files read on demand to name the function a finding is in.
+/// Source files read on demand (each once, split into lines) to name the function a finding
+/// is in.
 struct Sources {
     root: PathBuf,
-    files: HashMap<String, Option<String>>,
+    files: HashMap<String, Option<Vec<String>>>,
 }
 
 impl Sources {
@@ -961,22 +962,33 @@ impl Sources {
 
     fn enclosing_function(&mut self, f: &Finding) -> Option<String> {
         let root = &self.root;
-        let text = self
+        let lines = self
             .files
             .entry(f.path.clone())
-            .or_insert_with(|| std::fs::read_to_string(root.join(&f.path)).ok())
+            .or_insert_with(|| {
+                let text = std::fs::read_to_string(root.join(&f.path)).ok()?;
+                Some(text.lines().map(str::to_string).collect())
+            })
             .as_deref()?;
         let lang = crate::facts::Lang::from_path(Path::new(&f.path))?;
-        enclosing_function(text, f.span.line as usize, lang)
+        function_at(lines, f.span.line as usize, lang)
     }
 }
 
 /// The function (with its class or impl type) that line `line` (1-based) is in, read from
 /// indentation; `None` at module level or when the layout does not say.
 pub fn enclosing_function(text: &str, line: usize, lang: crate::facts::Lang) -> Option<String> {
-    use crate::facts::Lang;
     let lines: Vec<&str> = text.lines().collect();
-    let here = lines.get(line.checked_sub(1)?)?;
+    function_at(&lines, line, lang)
+}
+
+fn function_at<S: AsRef<str>>(
+    lines: &[S],
+    line: usize,
+    lang: crate::facts::Lang,
+) -> Option<String> {
+    use crate::facts::Lang;
+    let here = lines.get(line.checked_sub(1)?)?.as_ref();
     let indent = |l: &str| l.len() - l.trim_start().len();
     let ident = |s: &str| -> Option<String> {
         let name: String = s
@@ -988,6 +1000,7 @@ pub fn enclosing_function(text: &str, line: usize, lang: crate::facts::Lang) -> 
     let mut threshold = indent(here);
     let mut function: Option<String> = None;
     for l in lines[..line - 1].iter().rev() {
+        let l = l.as_ref();
         let trimmed = l.trim_start();
         let skipped = match lang {
             Lang::Python => trimmed.starts_with('#') || trimmed.starts_with('@'),
