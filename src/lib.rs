@@ -351,7 +351,19 @@ fn emit(
         FailOn::Never => None,
     };
     let failed = threshold.is_some_and(|t| report.visible().any(|f| f.severity >= t));
-    let below_min = min_score.is_some_and(|min| report.scores().below(min));
+    let mut below_min = false;
+    if let Some(min) = min_score {
+        let scores = report.scores();
+        for s in scores.both() {
+            if let Some(v) = s.value.filter(|v| *v < min) {
+                eprintln!(
+                    "resilint: the {} score {v:.1} is below --min-score {min}",
+                    s.kind.title()
+                );
+                below_min = true;
+            }
+        }
+    }
     Ok(u8::from(failed || below_min))
 }
 

@@ -205,7 +205,16 @@ fn assert_well_formed(md: &str) -> Parsed {
             "unexpected HTML {h:?}"
         );
     }
-    assert!(p.links.is_empty(), "links: {:?}", p.links);
+    // Links only to the report files written beside the scorecard.
+    for l in &p.links {
+        let plain = l
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._/-".contains(c));
+        assert!(
+            plain && (l.ends_with(".sarif") || l.ends_with(".json")),
+            "link {l:?}"
+        );
+    }
     p
 }
 
@@ -388,6 +397,9 @@ fn a_hostile_file_cannot_break_the_tables_or_inject_markup() {
     assert!(!html.contains("<b>name"), "{html}");
     assert!(!html.contains("<img src=x"), "{html}");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    // Self-contained: nothing to fetch.
+    let fetching = regex::Regex::new(r"<[a-zA-Z]+[^>]*\s(src|href)=|url\(|@import").unwrap();
+    assert!(!fetching.is_match(&html), "{html}");
 }
 
 #[test]
@@ -430,9 +442,17 @@ fn output_files_are_linked_and_github_writes_the_job_summary() {
         &[],
     );
     let md = std::fs::read_to_string(dir.path().join("card.md")).unwrap();
-    assert!(md.contains("<code>results.sarif</code>"), "{md}");
+    assert_eq!(assert_well_formed(&md).links, ["results.sarif"]);
     let html = std::fs::read_to_string(dir.path().join("card.html")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<a href=\"results.sarif\">results.sarif</a>"));
+    // Written to standard output, the scorecard cannot know where it lands: no link.
+    let out = stdout(
+        dir.path(),
+        &["--format", "markdown", "--output", "sarif=results.sarif"],
+    );
+    assert!(parse(&out).links.is_empty());
+    assert!(out.contains("<code>results.sarif</code>"));
 
     let summary = dir.path().join("summary.md");
     std::fs::write(&summary, "earlier step\n").unwrap();

@@ -3,12 +3,18 @@
 //! severity. A Content-Security-Policy forbids any fetch; every string is HTML-escaped.
 
 use std::io::{self, Write};
+use std::path::Path;
 
 use super::scorecard::{self, Cell, Frag, Priority, Scorecard, Table};
 use super::Report;
 
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    out.write_all(render(&scorecard::build(report)).as_bytes())
+    out.write_all(render(&scorecard::build(report, None)).as_bytes())
+}
+
+/// Writes the page as a file in `folder`, linking to the report files beside it.
+pub fn write_in(report: &Report<'_>, folder: &Path, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(render(&scorecard::build(report, Some(folder))).as_bytes())
 }
 
 const STYLE: &str = r#"
@@ -255,6 +261,11 @@ fn cell(c: &Cell) -> String {
             Frag::Code(t) => s.push_str(&format!("<code>{}</code>", escape(t))),
             Frag::Strong(t) => s.push_str(&format!("<strong>{}</strong>", escape(t))),
             Frag::Break => s.push_str("<br>"),
+            Frag::Link { text, href } => s.push_str(&format!(
+                "<a href=\"{}\">{}</a>",
+                escape(href),
+                escape(text)
+            )),
         }
     }
     s

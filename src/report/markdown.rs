@@ -9,7 +9,12 @@ use super::scorecard::{self, Cell, Frag, Priority, Table};
 use super::Report;
 
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    out.write_all(render(&scorecard::build(report)).as_bytes())
+    out.write_all(render(&scorecard::build(report, None)).as_bytes())
+}
+
+/// Writes the scorecard as a file in `folder`, linking to the report files beside it.
+pub fn write_in(report: &Report<'_>, folder: &Path, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(render(&scorecard::build(report, Some(folder))).as_bytes())
 }
 
 /// Appends the scorecard to a file (the GitHub job summary, which other steps append to too).
@@ -147,6 +152,9 @@ fn cell(c: &Cell) -> String {
                 s.push_str("**");
             }
             Frag::Break => s.push_str("<br>"),
+            Frag::Link { text, href } => {
+                s.push_str(&format!("[{}](<{}>)", escape(text), href));
+            }
         }
     }
     s

@@ -103,7 +103,11 @@ pub fn write_file(format: Format, report: &Report<'_>, path: &Path) -> io::Resul
     let mut tmp = builder.tempfile_in(dir)?;
     {
         let mut buf = io::BufWriter::new(tmp.as_file_mut());
-        write(format, report, &mut buf)?;
+        match format {
+            Format::Markdown => markdown::write_in(report, dir, &mut buf)?,
+            Format::Html => html::write_in(report, dir, &mut buf)?,
+            _ => write(format, report, &mut buf)?,
+        }
         buf.flush()?;
     }
     tmp.as_file().sync_all()?;

@@ -31,6 +31,11 @@ pub enum Frag {
     Code(String),
     Strong(String),
     Break,
+    /// A link to a report file written beside this one; `href` is percent-encoded.
+    Link {
+        text: String,
+        href: String,
+    },
 }
 
 pub type Cell = Vec<Frag>;
@@ -151,7 +156,9 @@ pub struct Scorecard {
     pub coverage: Table,
 }
 
-pub fn build(report: &Report<'_>) -> Scorecard {
+/// The scorecard of a report; `folder` is where it is being written, if to a file, so that it
+/// can link to the report files written beside it.
+pub fn build(report: &Report<'_>, folder: Option<&Path>) -> Scorecard {
     let scores = report.scores();
     let enabled: Vec<&str> = report.rules.iter().map(|r| r.id.as_str()).collect();
     let ran = |id: &str| enabled.contains(&id);
@@ -522,7 +529,7 @@ pub fn build(report: &Report<'_>) -> Scorecard {
         name,
         groups: group_rows,
         scope,
-        full_list: full_list(&report.companions),
+        full_list: full_list(&report.companions, folder),
         chart,
         scores,
         tables: vec![
@@ -783,7 +790,7 @@ fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-fn full_list(companions: &[(Format, PathBuf)]) -> Cell {
+fn full_list(companions: &[(Format, PathBuf)], folder: Option<&Path>) -> Cell {
     let files: Vec<&PathBuf> = companions
         .iter()
         .filter(|(f, _)| matches!(f, Format::Sarif | Format::Json))
@@ -803,10 +810,39 @@ fn full_list(companions: &[(Format, PathBuf)]) -> Cell {
         if i > 0 {
             cell.push(text_frag(", "));
         }
-        cell.push(Frag::Code(p.display().to_string()));
+        // A link only where it resolves: from a report file to a file in its folder or below.
+        let relative = folder.and_then(|dir| {
+            let dir = if dir == Path::new(".") {
+                Path::new("")
+            } else {
+                dir
+            };
+            p.strip_prefix(dir).ok()
+        });
+        match relative.and_then(|r| r.to_str()).filter(|r| !r.is_empty()) {
+            Some(r) => cell.push(Frag::Link {
+                text: p.display().to_string(),
+                href: percent_encode(r),
+            }),
+            None => cell.push(Frag::Code(p.display().to_string())),
+        }
     }
     cell.push(text_frag("."));
     cell
+}
+
+/// Percent-encodes a relative path for a link, keeping `/`.
+fn percent_encode(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.replace('\\', "/").bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 fn coverage(scores: &Scores, report: &Report<'_>) -> Table {
@@ -909,10 +945,11 @@ fn severity_counts(report: &Report<'_>, rules: &[String]) -> String {
     format!(" ({})", parts.join(", "))
 }
 
-/// Source files read on demand to name the function a finding is in.
+/// Source files read on demand (each once, split into lines) to name the function a finding
+/// is in.
 struct Sources {
     root: PathBuf,
-    files: HashMap<String, Option<String>>,
+    files: HashMap<String, Option<Vec<String>>>,
 }
 
 impl Sources {
@@ -925,22 +962,33 @@ impl Sources {
 
     fn enclosing_function(&mut self, f: &Finding) -> Option<String> {
         let root = &self.root;
-        let text = self
+        let lines = self
             .files
             .entry(f.path.clone())
-            .or_insert_with(|| std::fs::read_to_string(root.join(&f.path)).ok())
+            .or_insert_with(|| {
+                let text = std::fs::read_to_string(root.join(&f.path)).ok()?;
+                Some(text.lines().map(str::to_string).collect())
+            })
             .as_deref()?;
         let lang = crate::facts::Lang::from_path(Path::new(&f.path))?;
-        enclosing_function(text, f.span.line as usize, lang)
+        function_at(lines, f.span.line as usize, lang)
     }
 }
 
 /// The function (with its class or impl type) that line `line` (1-based) is in, read from
 /// indentation; `None` at module level or when the layout does not say.
 pub fn enclosing_function(text: &str, line: usize, lang: crate::facts::Lang) -> Option<String> {
-    use crate::facts::Lang;
     let lines: Vec<&str> = text.lines().collect();
-    let here = lines.get(line.checked_sub(1)?)?;
+    function_at(&lines, line, lang)
+}
+
+fn function_at<S: AsRef<str>>(
+    lines: &[S],
+    line: usize,
+    lang: crate::facts::Lang,
+) -> Option<String> {
+    use crate::facts::Lang;
+    let here = lines.get(line.checked_sub(1)?)?.as_ref();
     let indent = |l: &str| l.len() - l.trim_start().len();
     let ident = |s: &str| -> Option<String> {
         let name: String = s
@@ -952,6 +1000,7 @@ pub fn enclosing_function(text: &str, line: usize, lang: crate::facts::Lang) -> 
     let mut threshold = indent(here);
     let mut function: Option<String> = None;
     for l in lines[..line - 1].iter().rev() {
+        let l = l.as_ref();
         let trimmed = l.trim_start();
         let skipped = match lang {
             Lang::Python => trimmed.starts_with('#') || trimmed.starts_with('@'),
@@ -1056,6 +1105,67 @@ mod tests {
         let py = "def f():\n    q = '''\nselect 1\n'''\n    requests.get(u)\n";
         // Line 5's nearest lower-indented line is the string's last line: no name is given.
         assert_eq!(enclosing_function(py, 5, Lang::Python), None);
+    }
+
+    fn rule(id: &str, checklist: u32) -> &'static RuleMeta {
+        Box::leak(Box::new(RuleMeta {
+            id: id.into(),
+            name: id.to_lowercase(),
+            area: "area".into(),
+            checklist,
+            score: "resilience".into(),
+            severity: Severity::Warning,
+            precision: "high".into(),
+            summary: String::new(),
+            why: String::new(),
+            fix: String::new(),
+            scope: String::new(),
+            references: Vec::new(),
+            examples: Vec::new(),
+        }))
+    }
+
+    fn verdicts(rules: Vec<&'static RuleMeta>) -> Vec<(String, String)> {
+        let stats = crate::engine::Stats::default();
+        let report = Report {
+            findings: &[],
+            stats: &stats,
+            rules,
+            root: Path::new("."),
+            color: false,
+            companions: Vec::new(),
+        };
+        let card = build(&report, None);
+        let scenarios = card
+            .tables
+            .iter()
+            .find(|t| t.title == "Failure Scenario Assessment")
+            .unwrap();
+        scenarios
+            .rows
+            .iter()
+            .map(|r| {
+                let text = |c: &Cell| match &c[0] {
+                    Frag::Text(t) | Frag::Strong(t) => t.clone(),
+                    other => panic!("{other:?}"),
+                };
+                (text(&r[0]), text(&r[1]))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_scenario_passes_only_when_every_rule_deciding_it_ran_clean() {
+        let v = verdicts(vec![rule("RES703", 15), rule("RES701", 8)]);
+        let of = |title: &str| v.iter().find(|(t, _)| t == title).unwrap().1.clone();
+        assert_eq!(of("Cache full"), "Pass");
+        // Load spike also needs RES702, RES704, RES705, RES203 and RES206.
+        assert_eq!(of("Load spike"), "Unknown");
+        // No rule can show idempotent webhook handling.
+        assert_eq!(of("Delayed webhook"), "Unknown");
+        assert_eq!(of("Mid-stream failure"), "Unknown");
+        let v = verdicts(Vec::new());
+        assert!(v.iter().all(|(_, r)| r == "Unknown"), "{v:?}");
     }
 
     #[test]
