@@ -223,9 +223,9 @@ fn a_pull_request_is_gated_on_its_changed_lines_in_a_shallow_checkout() {
     assert_eq!(warnings.len(), 1, "{}", run.stdout);
     assert!(warnings[0].starts_with("::warning file=app/client.py,line=13,"));
     assert!(!run.stdout.contains("line=5,"), "{}", run.stdout);
-    assert!(run.stdout.contains(
-        "::error title=resilint::findings at or above 'error' on lines changed since origin/main"
-    ));
+    assert!(run
+        .stdout
+        .contains("resilint: findings at or above 'error' on lines changed since origin/main"));
 
     assert_eq!(run.outputs["findings"], "2");
     assert_eq!(run.outputs["sarif-file"], "resilint.sarif");
