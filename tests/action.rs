@@ -429,6 +429,138 @@ fn paths_are_one_per_line_or_separated_by_spaces() {
     assert_eq!(annotated("."), ["c.py", "my dir/a.py", "other/b.py"]);
 }
 
+/// Runs the action's install step with `action_dir` as the action's checkout, on a Linux x86_64
+/// runner whose tool cache and temp folder are under `runner`.
+fn run_install(action_dir: &Path, runner: &Path, env: &[(&str, &str)]) -> ActionRun {
+    let output = runner.join("install-output");
+    let _ = std::fs::remove_file(&output);
+    let mut cmd = Command::new("bash");
+    cmd.arg(repo_root().join(".github/action/install.sh"))
+        .current_dir(runner)
+        .env("GITHUB_ACTION_PATH", action_dir)
+        .env("GITHUB_OUTPUT", &output)
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64")
+        .env("RUNNER_TOOL_CACHE", runner.join("tools"))
+        .env("RUNNER_TEMP", runner)
+        .env_remove("ACTION_REPOSITORY")
+        .env_remove("RESILINT_RELEASES")
+        .env_remove("INPUT_VERSION");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    ActionRun {
+        code: out.status.code().expect("killed by a signal"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        outputs: std::fs::read_to_string(&output)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        summary: String::new(),
+    }
+}
+
+fn sh(dir: &Path, script: &str) {
+    let out = Command::new("bash")
+        .current_dir(dir)
+        .args(["-c", script])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{script}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn install_takes_the_release_binary_and_checks_its_sum() {
+    if !["bash", "curl", "tar", "sha256sum"].iter().all(|t| have(t)) {
+        eprintln!("skipped: bash, curl, tar or sha256sum is not installed");
+        return;
+    }
+    let runner = tempfile::tempdir().unwrap();
+    let version = env!("CARGO_PKG_VERSION");
+    // A release as release.yml lays it out, served from a folder.
+    let release = runner.path().join(format!("releases/v{version}"));
+    std::fs::create_dir_all(&release).unwrap();
+    // A stand-in for the binary, small enough to pack in a test.
+    write(
+        &release,
+        "resilint",
+        &format!("#!/bin/sh\necho 'resilint {version}'\n"),
+    );
+    let asset = format!("resilint-v{version}-x86_64-unknown-linux-gnu.tar.gz");
+    sh(
+        &release,
+        &format!("chmod +x resilint && tar -czf {asset} resilint && rm resilint && sha256sum {asset} > {asset}.sha256"),
+    );
+    let mirror = format!("file://{}", runner.path().join("releases").display());
+    let env = [("RESILINT_RELEASES", mirror.as_str())];
+
+    let run = run_install(&repo_root(), runner.path(), &env);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(run.outputs["prebuilt"], "true");
+    let bin = PathBuf::from(&run.outputs["bin"]);
+    let said = Command::new(&bin).arg("--version").output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&said.stdout).trim(),
+        format!("resilint {version}")
+    );
+
+    // A version without a release falls back to building the action's source, and says so.
+    let run = run_install(
+        &repo_root(),
+        runner.path(),
+        &[env[0], ("INPUT_VERSION", "v9.9.9")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.outputs["prebuilt"], "false");
+    assert!(run.outputs["cache-key"].starts_with(&format!("resilint-Linux-X64-{version}-")));
+    assert!(run
+        .stdout
+        .contains("::warning title=resilint::version 9.9.9 has no prebuilt binary"));
+
+    // A binary that does not match its published sum is refused.
+    sh(&release, &format!("echo 0000 > {asset}.sha256"));
+    let run = run_install(&repo_root(), runner.path(), &env);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("checksum mismatch"), "{}", run.stdout);
+}
+
+#[test]
+fn the_source_build_cache_key_follows_the_source() {
+    if !["bash", "sha256sum"].iter().all(|t| have(t)) {
+        eprintln!("skipped: bash or sha256sum is not installed");
+        return;
+    }
+    let runner = tempfile::tempdir().unwrap();
+    let action = runner.path().join("action");
+    std::fs::create_dir_all(&action).unwrap();
+    let root = repo_root();
+    sh(
+        &action,
+        &format!(
+            "cp -r '{0}/Cargo.toml' '{0}/Cargo.lock' '{0}/build.rs' '{0}/src' '{0}/rules' .",
+            root.display()
+        ),
+    );
+    let key = || run_install(&action, runner.path(), &[]).outputs["cache-key"].clone();
+    let first = key();
+    assert_eq!(first, key(), "the same source, the same key");
+    std::fs::write(action.join("rules/RES101.toml.extra"), "x").unwrap();
+    let second = key();
+    assert_ne!(first, second, "a changed source, a new key");
+    let run = run_install(&action, runner.path(), &[]);
+    assert_eq!(run.outputs["prebuilt"], "false");
+    assert!(run.outputs["bin"].ends_with("/bin/resilint"));
+    assert!(run.outputs["bin"].starts_with(&run.outputs["root"]));
+}
+
 /// The path of a CI tool: in `RESILINT_CI_TOOLS` (where `.ci/run` installs it) or on PATH.
 fn ci_tool(name: &str) -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("RESILINT_CI_TOOLS") {
