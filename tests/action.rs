@@ -135,6 +135,15 @@ fn shallow_checkout(tmp: &Path) -> PathBuf {
     tmp.join("checkout")
 }
 
+/// Whether this resilint writes the Markdown scorecard (which then closes the job summary).
+fn writes_scorecard() -> bool {
+    let help = Command::new(env!("CARGO_BIN_EXE_resilint"))
+        .args(["check", "--help"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&help.stdout).contains("markdown")
+}
+
 struct ActionRun {
     code: i32,
     stdout: String,
@@ -144,6 +153,11 @@ struct ActionRun {
 }
 
 impl ActionRun {
+    /// The action's own part of the job summary, before the scorecard.
+    fn own_summary(&self) -> &str {
+        self.summary.split("\n# ").next().unwrap()
+    }
+
     fn annotations(&self, level: &str) -> Vec<&str> {
         let prefix = format!("::{level} file=");
         self.stdout
@@ -223,14 +237,22 @@ fn a_pull_request_is_gated_on_its_changed_lines_in_a_shallow_checkout() {
     assert_eq!(warnings.len(), 1, "{}", run.stdout);
     assert!(warnings[0].starts_with("::warning file=app/client.py,line=13,"));
     assert!(!run.stdout.contains("line=5,"), "{}", run.stdout);
-    assert!(run.stdout.contains(
-        "::error title=resilint::findings at or above 'error' on lines changed since origin/main"
-    ));
+    assert!(run
+        .stdout
+        .contains("resilint: findings at or above 'error' on lines changed since origin/main"));
 
     assert_eq!(run.outputs["findings"], "2");
     assert_eq!(run.outputs["sarif-file"], "resilint.sarif");
-    assert!(run.outputs.contains_key("resilience-score"));
-    assert!(run.outputs.contains_key("observability-score"));
+    // A score with one decimal, or empty where this resilint scores nothing (or no rule of
+    // that score ran).
+    let one_decimal = regex::Regex::new(r"^(\d+\.\d)?$").unwrap();
+    for score in ["resilience-score", "observability-score"] {
+        assert!(
+            one_decimal.is_match(&run.outputs[score]),
+            "{score}: {:?}",
+            run.outputs[score]
+        );
+    }
     // The SARIF report is the whole scan: code scanning tracks every alert itself.
     let sarif: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(checkout.join("resilint.sarif")).unwrap())
@@ -319,13 +341,21 @@ fn a_push_annotates_the_most_severe_first_within_githubs_caps_and_lists_the_rest
         run.summary
     );
     let rows: Vec<&str> = run
-        .summary
+        .own_summary()
         .lines()
         .filter(|l| l.starts_with("| error |") || l.starts_with("| warning |"))
         .collect();
     assert_eq!(rows.len(), 4, "{}", run.summary);
     assert!(rows[0].starts_with("| error | app/m11.py:3:1 | RES102 timeout-disabled |"));
-    assert!(run.summary.contains("Whole scan: 25 findings in 13 files"));
+    if writes_scorecard() {
+        assert!(
+            run.summary.contains("\n# "),
+            "no scorecard: {}",
+            run.summary
+        );
+    } else {
+        assert!(run.summary.contains("Whole scan: 25 findings in 13 files"));
+    }
 }
 
 #[test]
@@ -344,7 +374,12 @@ fn inputs_turn_off_annotations_and_the_gate() {
     assert!(run
         .summary
         .contains("Annotations are off; every finding is listed here."));
-    assert_eq!(run.summary.matches("\n| ").count(), 26, "{}", run.summary);
+    assert_eq!(
+        run.own_summary().matches("\n| ").count(),
+        26,
+        "{}",
+        run.summary
+    );
 
     let no_summary = run_action(tmp.path(), "push", &[("summary", "false")]);
     assert_eq!(no_summary.code, 1);
@@ -427,6 +462,138 @@ fn paths_are_one_per_line_or_separated_by_spaces() {
     );
     assert_eq!(annotated("other c.py"), ["c.py", "other/b.py"]);
     assert_eq!(annotated("."), ["c.py", "my dir/a.py", "other/b.py"]);
+}
+
+/// Runs the action's install step with `action_dir` as the action's checkout, on a Linux x86_64
+/// runner whose tool cache and temp folder are under `runner`.
+fn run_install(action_dir: &Path, runner: &Path, env: &[(&str, &str)]) -> ActionRun {
+    let output = runner.join("install-output");
+    let _ = std::fs::remove_file(&output);
+    let mut cmd = Command::new("bash");
+    cmd.arg(repo_root().join(".github/action/install.sh"))
+        .current_dir(runner)
+        .env("GITHUB_ACTION_PATH", action_dir)
+        .env("GITHUB_OUTPUT", &output)
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64")
+        .env("RUNNER_TOOL_CACHE", runner.join("tools"))
+        .env("RUNNER_TEMP", runner)
+        .env_remove("ACTION_REPOSITORY")
+        .env_remove("RESILINT_RELEASES")
+        .env_remove("INPUT_VERSION");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    ActionRun {
+        code: out.status.code().expect("killed by a signal"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        outputs: std::fs::read_to_string(&output)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        summary: String::new(),
+    }
+}
+
+fn sh(dir: &Path, script: &str) {
+    let out = Command::new("bash")
+        .current_dir(dir)
+        .args(["-c", script])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{script}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn install_takes_the_release_binary_and_checks_its_sum() {
+    if !["bash", "curl", "tar", "sha256sum"].iter().all(|t| have(t)) {
+        eprintln!("skipped: bash, curl, tar or sha256sum is not installed");
+        return;
+    }
+    let runner = tempfile::tempdir().unwrap();
+    let version = env!("CARGO_PKG_VERSION");
+    // A release as release.yml lays it out, served from a folder.
+    let release = runner.path().join(format!("releases/v{version}"));
+    std::fs::create_dir_all(&release).unwrap();
+    // A stand-in for the binary, small enough to pack in a test.
+    write(
+        &release,
+        "resilint",
+        &format!("#!/bin/sh\necho 'resilint {version}'\n"),
+    );
+    let asset = format!("resilint-v{version}-x86_64-unknown-linux-gnu.tar.gz");
+    sh(
+        &release,
+        &format!("chmod +x resilint && tar -czf {asset} resilint && rm resilint && sha256sum {asset} > {asset}.sha256"),
+    );
+    let mirror = format!("file://{}", runner.path().join("releases").display());
+    let env = [("RESILINT_RELEASES", mirror.as_str())];
+
+    let run = run_install(&repo_root(), runner.path(), &env);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(run.outputs["prebuilt"], "true");
+    let bin = PathBuf::from(&run.outputs["bin"]);
+    let said = Command::new(&bin).arg("--version").output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&said.stdout).trim(),
+        format!("resilint {version}")
+    );
+
+    // A version without a release falls back to building the action's source, and says so.
+    let run = run_install(
+        &repo_root(),
+        runner.path(),
+        &[env[0], ("INPUT_VERSION", "v9.9.9")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.outputs["prebuilt"], "false");
+    assert!(run.outputs["cache-key"].starts_with(&format!("resilint-Linux-X64-{version}-")));
+    assert!(run
+        .stdout
+        .contains("::warning title=resilint::version 9.9.9 has no prebuilt binary"));
+
+    // A binary that does not match its published sum is refused.
+    sh(&release, &format!("echo 0000 > {asset}.sha256"));
+    let run = run_install(&repo_root(), runner.path(), &env);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("checksum mismatch"), "{}", run.stdout);
+}
+
+#[test]
+fn the_source_build_cache_key_follows_the_source() {
+    if !["bash", "sha256sum"].iter().all(|t| have(t)) {
+        eprintln!("skipped: bash or sha256sum is not installed");
+        return;
+    }
+    let runner = tempfile::tempdir().unwrap();
+    let action = runner.path().join("action");
+    std::fs::create_dir_all(&action).unwrap();
+    let root = repo_root();
+    sh(
+        &action,
+        &format!(
+            "cp -r '{0}/Cargo.toml' '{0}/Cargo.lock' '{0}/build.rs' '{0}/src' '{0}/rules' .",
+            root.display()
+        ),
+    );
+    let key = || run_install(&action, runner.path(), &[]).outputs["cache-key"].clone();
+    let first = key();
+    assert_eq!(first, key(), "the same source, the same key");
+    std::fs::write(action.join("rules/RES101.toml.extra"), "x").unwrap();
+    let second = key();
+    assert_ne!(first, second, "a changed source, a new key");
+    let run = run_install(&action, runner.path(), &[]);
+    assert_eq!(run.outputs["prebuilt"], "false");
+    assert!(run.outputs["bin"].ends_with("/bin/resilint"));
+    assert!(run.outputs["bin"].starts_with(&run.outputs["root"]));
 }
 
 /// The path of a CI tool: in `RESILINT_CI_TOOLS` (where `.ci/run` installs it) or on PATH.

@@ -26,9 +26,11 @@ sha256() {
 }
 
 tools=${RUNNER_TOOL_CACHE:-${RUNNER_TEMP:-/tmp}}/resilint
-if [ -n "$target" ] && [ -n "${ACTION_REPOSITORY:-}" ]; then
+# Where release assets come from: the action's repository, or a mirror set in the workflow.
+releases=${RESILINT_RELEASES:-${ACTION_REPOSITORY:+https://github.com/$ACTION_REPOSITORY/releases/download}}
+if [ -n "$target" ] && [ -n "$releases" ]; then
   asset="resilint-v$version-$target.tar.gz"
-  url="https://github.com/$ACTION_REPOSITORY/releases/download/v$version/$asset"
+  url="$releases/v$version/$asset"
   dir="$tools/v$version-$target"
   tmp=$(mktemp -d "${RUNNER_TEMP:-/tmp}/resilint-download.XXXXXX")
   if curl -fsSL --retry 3 -o "$tmp/$asset" "$url" && curl -fsSL --retry 3 -o "$tmp/$asset.sha256" "$url.sha256"; then
@@ -50,9 +52,9 @@ if [ -n "$target" ] && [ -n "${ACTION_REPOSITORY:-}" ]; then
     exit 0
   fi
   rm -rf "$tmp"
-  echo "No prebuilt resilint $version for $target in $ACTION_REPOSITORY's releases: building the action's source."
+  echo "No prebuilt resilint $version for $target at $releases: building the action's source."
 else
-  echo "No prebuilt resilint for ${RUNNER_OS:-this OS}/${RUNNER_ARCH:-this architecture}${ACTION_REPOSITORY:+ in $ACTION_REPOSITORY}: building the action's source."
+  echo "No prebuilt resilint for ${RUNNER_OS:-this OS}/${RUNNER_ARCH:-this architecture}: building the action's source."
 fi
 if [ -n "${INPUT_VERSION:-}" ] && [ "$version" != "$source_version" ]; then
   echo "::warning title=resilint::version $version has no prebuilt binary here; building the action's source, which is version $source_version"

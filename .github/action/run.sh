@@ -102,8 +102,9 @@ fi
 mkdir -p "$(dirname "$sarif")" || fail "cannot create the folder of $sarif"
 full=(check "${paths[@]}" ${common[@]+"${common[@]}"} --format json --fail-on never --output "sarif=$sarif")
 if [ -n "$min_score" ]; then full+=(--min-score "$min_score"); fi
-# A pinned older release may not write the scorecard yet.
-case "$("$resilint" check --help 2>/dev/null)" in
+# A pinned older release may not write the scorecard or know --min-score yet.
+check_help=$("$resilint" check --help 2>/dev/null)
+case "$check_help" in
   *markdown*) full+=(--output "markdown=$work/scorecard.md") ;;
 esac
 GITHUB_STEP_SUMMARY="" "$resilint" "${full[@]}" >"$work/full.json" 2>"$work/full.err"
@@ -118,6 +119,10 @@ esac
 gate=(check "${paths[@]}" ${common[@]+"${common[@]}"} --format github --fail-on "$fail_on" --output "json=$work/gate.json")
 if [ -n "$base" ]; then gate+=(--diff "$base"); fi
 if [ -n "$baseline" ]; then gate+=(--baseline "$baseline"); fi
+# The scores are judged on the full scan; a config's min-score must not fail the gate too.
+case "$check_help" in
+  *--min-score*) gate+=(--min-score 0) ;;
+esac
 # The summary is written below, once, from the full scan.
 GITHUB_STEP_SUMMARY="" "$resilint" "${gate[@]}" >"$work/annotations.txt" 2>"$work/gate.err"
 gate_status=$?
@@ -135,7 +140,8 @@ fi
 
 # 3. Outputs and summary.
 score() {
-  jq -r --arg area "$1" '.scores[$area] | if type == "object" then .value else . end // empty' "$work/full.json"
+  jq -r --arg area "$1" '.scores[$area] | (if type == "object" then .value else . end)
+    | if type == "number" then (if . == floor then "\(.).0" else tostring end) else empty end' "$work/full.json"
 }
 findings=$(jq '.findings | length' "$work/gate.json")
 {
@@ -194,13 +200,14 @@ if [ "$want_summary" = true ]; then
   } >>"$summary_file"
 fi
 
+# Plain lines, not annotations: an eleventh error annotation would push out a finding's.
 status=0
 if [ "$gate_status" -eq 1 ]; then
-  echo "::error title=resilint::findings at or above '$fail_on'$([ -n "$base" ] && echo " on lines changed since $base"): see the annotations and the job summary"
+  echo "resilint: findings at or above '$fail_on'$([ -n "$base" ] && echo " on lines changed since $base"): see the annotations and the job summary"
   status=1
 fi
 if [ "$full_status" -eq 1 ]; then
-  echo "::error title=resilint::a score is below min-score $min_score"
+  echo "resilint: a score is below min-score $min_score"
   status=1
 fi
 exit "$status"
