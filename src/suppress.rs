@@ -13,7 +13,7 @@ pub fn parse(lang: Lang, text: &str) -> Vec<Suppression> {
         Lang::Rust => "//",
     };
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in source_lines(text).enumerate() {
         let Some(at) = line.find("resilint:") else {
             continue;
         };
@@ -37,6 +37,13 @@ pub fn parse(lang: Lang, text: &str) -> Vec<Suppression> {
         }
     }
     out
+}
+
+/// Lines as findings count them (`source::LineIndex`): `\n`, `\r\n` and a lone `\r` each end
+/// one, so that a directive in an old Mac file covers the line its finding is reported on.
+fn source_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.split('\n')
+        .flat_map(|line| line.strip_suffix('\r').unwrap_or(line).split('\r'))
 }
 
 fn parse_directive(rest: &str, line: u32) -> Option<Suppression> {
@@ -108,6 +115,20 @@ mod tests {
         assert!(!is_suppressed(&s, "RES101", 2));
         assert!(is_suppressed(&s, "RES101", 4));
         assert!(!is_suppressed(&s, "RES101", 5));
+    }
+
+    #[test]
+    fn lines_end_where_findings_count_them() {
+        for text in [
+            "import x\r\rx.get(u)  # resilint: ignore[RES101]\r# resilint: ignore\rx.get(u)\r",
+            "import x\r\n\r\nx.get(u)  # resilint: ignore[RES101]\r\n# resilint: ignore\r\nx.get(u)\r\n",
+            "import x\n\rx.get(u)  # resilint: ignore[RES101]\n# resilint: ignore\r\nx.get(u)\r",
+        ] {
+            let s = parse(Lang::Python, text);
+            assert!(is_suppressed(&s, "RES101", 3), "{text:?}: {s:?}");
+            assert!(is_suppressed(&s, "RES101", 5), "{text:?}: {s:?}");
+            assert!(!is_suppressed(&s, "RES101", 4), "{text:?}: {s:?}");
+        }
     }
 
     #[test]

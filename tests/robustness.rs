@@ -484,8 +484,9 @@ fn deep_trees_without_deep_brackets() {
         format!("fn main() {{ let _x = {}1; }}", "|a, b| ".repeat(n)),
         format!("fn main() {{ let _x = {}1; }}", "|| ".repeat(n)),
         format!("fn main() {{ let _x = {}y; }}", "!".repeat(n)),
-        format!("fn main() {{ let _x = y{}; }}", ".a()".repeat(n)),
-        format!("fn main() {{ let _x = y{}; }}", " + y".repeat(n)),
+        // Chains that syn builds in a loop, into a tree as deep as the chain.
+        format!("fn main() {{ let _x = y{}; }}", ".a()".repeat(4 * n)),
+        format!("fn main() {{ let _x = y{}; }}", " + y".repeat(4 * n)),
         format!("fn main() {{ if a {{}} {} }}", "else if a {} ".repeat(n)),
     ];
     for text in rust {

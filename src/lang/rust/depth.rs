@@ -11,10 +11,28 @@
 /// Bracket groups (`()`, `[]`, `{}`) nested deeper than this are refused.
 pub const MAX_NESTING: usize = 256;
 
-/// Tokens one chain may hold. Real code stays far below (a 300-call method chain is about 900;
-/// a list's elements are separate chains); a debug build's 64 MB parse stack overflows near
-/// 3,000 on the costliest constructs.
+/// Nesting tokens one chain may hold: prefix operators (`&`, `*`, `!`, `-`), `<`, closure
+/// pipes, assignments, bracket groups and keywords such as `fn`, `dyn` and `move`, each of which
+/// makes syn recurse. Real code stays far below; a debug build's 64 MB parse stack overflows
+/// near 3,000 on the costliest constructs.
 pub const MAX_CHAIN: usize = 1000;
+
+/// Tokens of any kind one chain may hold. syn builds operator and method chains in a loop, but
+/// into a tree as deep as the chain, which dropping and visiting walk recursively. Generated
+/// tables reach a few thousand (a match arm of Unicode ranges).
+pub const MAX_FLAT: usize = 20_000;
+
+/// Keywords after which syn parses a nested expression or type.
+const NESTING_WORDS: &[&[u8]] = &[
+    b"return", b"break", b"yield", b"move", b"dyn", b"impl", b"fn", b"box", b"async",
+];
+
+/// Keywords that an operator may follow as a prefix (`as &T`, `in &xs`, `if !x`).
+const OPERATOR_WORDS: &[&[u8]] = &[
+    b"as", b"in", b"if", b"else", b"match", b"while", b"for", b"loop", b"let", b"mut", b"const",
+    b"ref", b"where", b"unsafe", b"static", b"type", b"struct", b"enum", b"pub", b"use", b"mod",
+    b"trait",
+];
 
 /// Where a file goes too deep, and how.
 #[derive(Debug, PartialEq, Eq)]
@@ -30,10 +48,18 @@ enum Opener {
     Pipe,
 }
 
-/// An open group: what opened it and the chain length just after its opener.
+/// An open group: what opened it and the chains' lengths just after its opener.
 struct Open {
     by: Opener,
-    base: usize,
+    nesting: usize,
+    flat: usize,
+}
+
+/// The lengths of the current chain.
+#[derive(Default)]
+struct Chain {
+    nesting: usize,
+    flat: usize,
 }
 
 /// The first place where `text` goes deeper than the parser may safely follow, if any.
@@ -41,35 +67,52 @@ pub fn check(text: &str) -> Option<TooDeep> {
     let bytes = text.as_bytes();
     let mut open: Vec<Open> = Vec::new();
     let mut brackets = 0usize;
-    let mut chain = 0usize;
+    let mut chain = Chain::default();
+    // Whether the previous token ends an operand, so that `&`, `*`, `-`, `!` and `|` are binary
+    // operators rather than prefixes or closure pipes.
+    let mut after_operand = false;
     let mut i = 0;
     while i < bytes.len() {
         let start = i;
         let b = bytes[i];
+        let next = bytes.get(i + 1).copied();
         if b.is_ascii_whitespace() {
             i += 1;
             continue;
         }
-        if b == b'/' && bytes.get(i + 1) == Some(&b'/') {
+        if b == b'/' && next == Some(b'/') {
             i = skip_line(bytes, i);
             continue;
         }
-        if b == b'/' && bytes.get(i + 1) == Some(&b'*') {
+        if b == b'/' && next == Some(b'*') {
             i = skip_block_comment(bytes, i);
             continue;
         }
+        // How much the token adds to the nesting chain; every token adds one to the flat one.
+        let mut nesting = 0;
         if let Some(end) = raw_string_end(bytes, i) {
             i = end;
+            after_operand = true;
         } else if b == b'"' {
             i = skip_string(bytes, i);
+            after_operand = true;
         } else if b == b'\'' {
             i = skip_char_or_lifetime(bytes, i);
+            after_operand = true;
         } else if is_word_byte(b) {
             while i < bytes.len() && is_word_byte(bytes[i]) {
                 i += 1;
             }
+            let word = &bytes[start..i];
+            if NESTING_WORDS.contains(&word) {
+                nesting = 1;
+                after_operand = false;
+            } else {
+                after_operand = !OPERATOR_WORDS.contains(&word);
+            }
         } else {
             i += 1;
+            let top = open.last().map(|g| g.by);
             match b {
                 b'(' | b'[' | b'{' => {
                     brackets += 1;
@@ -81,52 +124,132 @@ pub fn check(text: &str) -> Option<TooDeep> {
                             ),
                         });
                     }
-                    chain += 1;
+                    chain.nesting += 1;
+                    chain.flat += 1;
                     open.push(Open {
                         by: Opener::Bracket,
-                        base: chain,
+                        nesting: chain.nesting,
+                        flat: chain.flat,
                     });
-                    continue;
+                    after_operand = false;
                 }
                 b')' | b']' | b'}' => {
                     // Unclosed `<` and `|` inside the group end with it.
                     while let Some(group) = open.pop() {
                         if group.by == Opener::Bracket {
                             brackets -= 1;
-                            chain = group.base;
+                            chain = Chain {
+                                nesting: group.nesting,
+                                flat: group.flat,
+                            };
                             break;
                         }
                     }
-                    continue;
-                }
-                b',' | b';' => {
-                    chain = open.last().map_or(0, |g| g.base);
-                    continue;
-                }
-                b'>' | b'|' if open.last().is_some_and(|g| g.by == closer(b)) => {
-                    if let Some(group) = open.pop() {
-                        chain = group.base;
+                    after_operand = true;
+                    if b == b'}' && ends_statement(bytes, i) {
+                        end_statement(&mut open, &mut chain);
+                        after_operand = false;
                     }
                     continue;
                 }
-                b'<' | b'|' => {
-                    chain += 1;
+                b',' => {
+                    chain = open.last().map_or_else(Chain::default, |g| Chain {
+                        nesting: g.nesting,
+                        flat: g.flat,
+                    });
+                    after_operand = false;
+                    continue;
+                }
+                // A statement or an attribute ends every chain in its group.
+                b';' | b'#' => {
+                    end_statement(&mut open, &mut chain);
+                    after_operand = false;
+                    continue;
+                }
+                b'<' if after_operand && matches!(next, Some(b'<' | b'=')) => {
+                    // `a << b`, `a <= b`
+                    i += 1;
+                    after_operand = false;
+                }
+                b'<' => {
+                    chain.nesting += 1;
+                    chain.flat += 1;
                     open.push(Open {
-                        by: closer(b),
-                        base: chain,
+                        by: Opener::Angle,
+                        nesting: chain.nesting,
+                        flat: chain.flat,
+                    });
+                    after_operand = false;
+                }
+                b'>' if top == Some(Opener::Angle) => {
+                    if let Some(group) = open.pop() {
+                        chain = Chain {
+                            nesting: group.nesting,
+                            flat: group.flat,
+                        };
+                    }
+                    after_operand = true;
+                    continue;
+                }
+                b'|' if top == Some(Opener::Pipe) => {
+                    // The end of a closure's parameters: its body follows.
+                    if let Some(group) = open.pop() {
+                        chain = Chain {
+                            nesting: group.nesting,
+                            flat: group.flat,
+                        };
+                    }
+                    after_operand = false;
+                    continue;
+                }
+                b'|' if next == Some(b'|') => {
+                    // `a || b`, or a closure without parameters.
+                    i += 1;
+                    nesting = usize::from(!after_operand);
+                    after_operand = false;
+                }
+                b'|' if !after_operand => {
+                    chain.nesting += 1;
+                    chain.flat += 1;
+                    open.push(Open {
+                        by: Opener::Pipe,
+                        nesting: chain.nesting,
+                        flat: chain.flat,
                     });
                     continue;
                 }
-                _ => {}
+                b'-' if next == Some(b'>') => {
+                    i += 1;
+                    after_operand = false;
+                }
+                b'=' if matches!(next, Some(b'=' | b'>')) => {
+                    i += 1;
+                    after_operand = false;
+                }
+                // Assignment is right-associative: `a = b = c` nests.
+                b'=' => {
+                    nesting = usize::from(after_operand);
+                    after_operand = false;
+                }
+                b'&' | b'*' | b'-' | b'!' => {
+                    nesting = usize::from(!after_operand);
+                    if after_operand && b == b'&' && next == Some(b'&') {
+                        i += 1;
+                    }
+                    after_operand = false;
+                }
+                b'?' => after_operand = true,
+                _ => after_operand = false,
             }
         }
-        chain += 1;
-        if chain > MAX_CHAIN {
+        chain.nesting += nesting;
+        chain.flat += 1;
+        if chain.nesting > MAX_CHAIN || chain.flat > MAX_FLAT {
             return Some(TooDeep {
                 offset: start,
                 message: format!(
-                    "nested too deeply to parse safely (an expression or type of more than \
-                     {MAX_CHAIN} tokens): not parsed"
+                    "nested too deeply to parse safely (a chain of more than {MAX_CHAIN} nested \
+                     or {MAX_FLAT} chained tokens): not parsed"
                 ),
             });
         }
@@ -134,12 +257,33 @@ pub fn check(text: &str) -> Option<TooDeep> {
     None
 }
 
-/// The group kind a `<`, `>` or `|` opens or closes.
-fn closer(b: u8) -> Opener {
-    if b == b'|' {
-        Opener::Pipe
-    } else {
-        Opener::Angle
+/// Ends every chain in the innermost bracket group, with the `<` and `|` left open in it.
+fn end_statement(open: &mut Vec<Open>, chain: &mut Chain) {
+    while open.last().is_some_and(|g| g.by != Opener::Bracket) {
+        open.pop();
+    }
+    *chain = open.last().map_or_else(Chain::default, |g| Chain {
+        nesting: g.nesting,
+        flat: g.flat,
+    });
+}
+
+/// Whether the `}` just before `i` ends an item or a statement: what follows starts another
+/// one (a word other than `else` or `as`, an attribute, the end of the enclosing block or of
+/// the file) rather than continuing an expression (`{..} + x`, `{..}.f()`).
+fn ends_statement(bytes: &[u8], i: usize) -> bool {
+    let rest = &bytes[i..];
+    let Some(at) = rest.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return true;
+    };
+    let rest = &rest[at..];
+    match rest[0] {
+        b'#' | b'}' => true,
+        b if is_word_byte(b) => {
+            let len = rest.iter().take_while(|&&c| is_word_byte(c)).count();
+            !matches!(&rest[..len], b"else" | b"as")
+        }
+        _ => false,
     }
 }
 
@@ -265,6 +409,10 @@ mod tests {
         for text in [
             format!("static T: &[(i32, &str, u8)] = &[{table}];"),
             format!("fn f() {{ let v = xs.iter(){chain}.collect::<Vec<_>>(); }}"),
+            format!("{}fn f() {{}}", "#[case(date!(2028-03-02), 9)]\n".repeat(3000)),
+            format!("fn f(c: char) -> bool {{ match c {{ {} => true, _ => false }} }}", "'\\u{10080}'..='\\u{100FA}' | ".repeat(2000) + "'a'"),
+            format!("fn f() {{ x = {}1; }}", "a * -b - c & !d | ".repeat(200)),
+            "impl ToUInt for Const<1> { type Output = U1; }\n".repeat(5000),
             "fn f<'a, T: Into<Vec<u8>>>(x: &'a T) -> Result<HashMap<u8, Vec<u8>>, E> where T: Clone { a < b && c > d; '\"'; '\\''; r#\"((((\"#; /* { /* } */ */ }".to_string(),
         ] {
             assert_eq!(check(&text), None, "{}", &text[..80.min(text.len())]);
@@ -289,6 +437,14 @@ mod tests {
         assert!(deep(&format!("fn f() {{ {}1; }}", "|a, b| ".repeat(n))));
         assert!(deep(&format!("fn f() {{ {}1; }}", "|| ".repeat(n))));
         assert!(deep(&format!("fn f() {{ {}1; }}", "-".repeat(n))));
+        assert!(deep(&format!("fn f() {{ {}1; }}", "a = ".repeat(n))));
+        assert!(deep(&format!("fn f() {{ 1{}; }}", " + a".repeat(4 * n))));
+        assert!(deep(&format!("type T = {}u8;", "fn() -> ".repeat(n))));
+        assert!(deep(&format!("fn f() {{ 1{}; }}", " + {1}".repeat(4 * n))));
+        assert!(deep(&format!(
+            "fn f() {{ if a {{}} {} }}",
+            "else if a {} ".repeat(n)
+        )));
         assert!(deep(&format!(
             "fn f() {{ {}1{}; }}",
             "(".repeat(300),
