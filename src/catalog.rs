@@ -13,6 +13,8 @@ mod retries;
 pub use retries::*;
 mod breakers;
 pub use breakers::BreakerSpec;
+mod shutdown;
+pub use shutdown::{LifecycleSpec, ServeSpec, ShutdownCatalog, SignalSpec};
 
 /// The catalog files shipped in the binary: every `rules/catalog/*.toml`, listed by `build.rs`.
 pub const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
@@ -240,6 +242,9 @@ pub struct CatalogFile {
     pub breakers: Vec<BreakerSpec>,
     /// Calls with a role for the partial-failure and bulkhead rules (queue, pool, blocking...).
     pub apis: Vec<crate::api_roles::ApiSpec>,
+    pub serves: Vec<ServeSpec>,
+    pub signals: Vec<SignalSpec>,
+    pub lifecycle: Option<LifecycleSpec>,
 }
 
 /// The merged catalog, indexed by qualified name.
@@ -258,6 +263,8 @@ pub struct Catalog {
     pub retries: RetryCatalog,
     /// Circuit-breaker libraries; later entries for the same library replace earlier ones.
     breakers: Vec<BreakerSpec>,
+    /// Servers, signals and client lifecycles (`rules/catalog/shutdown.toml`).
+    pub shutdown: ShutdownCatalog,
     pub(crate) apis: crate::api_roles::ApiIndex,
     /// A stable digest of everything loaded, for the facts cache key.
     pub digest: u64,
@@ -321,6 +328,8 @@ impl Catalog {
             file.retry_clients,
             file.sleeps,
         );
+        self.shutdown
+            .add(file.serves, file.signals, file.lifecycle);
         for b in file.breakers {
             self.breakers
                 .retain(|old| old.lang != b.lang || old.library != b.library);

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 
 pub mod service;
 pub use service::ServiceFacts;
+pub mod shutdown;
+pub use shutdown::{ClientFact, ServeFact, ShutdownFacts, Signal, SignalFact, WaitFact};
 mod retries;
 pub use retries::*;
 mod breakers;
@@ -238,6 +240,8 @@ pub struct FileFacts {
     pub service: ServiceFacts,
     /// Fan-outs, swallowed errors, queues, pools, caches and blocking calls (RES4xx, RES7xx).
     pub failure: FailureFacts,
+    /// Server starts, signal handling, shutdown hooks and client lifecycles (RES6xx).
+    pub shutdown: ShutdownFacts,
     /// The source text of each line that a fact points at, for fingerprints and reports:
     /// (line, text). Sorted by line.
     pub snippets: Vec<(u32, String)>,

@@ -3,6 +3,7 @@
 
 pub mod health;
 pub mod retries;
+pub mod shutdown;
 pub mod breakers;
 pub mod failure;
 pub mod timeouts;
@@ -202,6 +203,7 @@ pub const CHECKS: &[&dyn Check] = &[
     &failure::unbounded_cache::UnboundedCache,
     &failure::pool_without_limits::PoolWithoutLimits,
     &failure::blocking_in_async::BlockingInAsync,
+    &shutdown::shutdown_without_deadline::ShutdownWithoutDeadline,
 ];
 
 /// Every project-level check, in ID order.
@@ -211,4 +213,6 @@ pub const PROJECT_CHECKS: &[&dyn ProjectCheck] = &[
     &health::shallow_readiness::ShallowReadiness,
     &health::health_never_fails::HealthNeverFails,
     &health::liveness_checks_dependencies::LivenessChecksDependencies,
+    &shutdown::no_graceful_shutdown::NoGracefulShutdown,
+    &shutdown::client_not_closed::ClientNotClosed,
 ];

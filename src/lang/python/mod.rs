@@ -4,6 +4,7 @@
 
 mod service;
 mod failure;
+mod shutdown;
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -131,6 +132,7 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         snippet_lines: HashSet::new(),
         retry_state: retries::RetryState::default(),
         failure: failure::State::default(),
+        shutdown: shutdown::State::default(),
     };
     x.collect(root, 0, false);
     x.deadline_fns = x
@@ -147,6 +149,7 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
     x.emit(root, 0, &Ctx::default());
     x.collect_breakers(root);
     x.failure_finish();
+    x.shutdown_finish();
     if x.too_deep {
         let problem = ParseProblem {
             message: format!("nested more than {MAX_DEPTH} levels deep: the rest was not read"),
@@ -230,6 +233,7 @@ struct Extractor<'a, 'f> {
     snippet_lines: HashSet<u32>,
     retry_state: retries::RetryState,
     failure: failure::State,
+    shutdown: shutdown::State,
 }
 
 impl<'a, 'f> Extractor<'a, 'f> {
@@ -840,6 +844,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
                     (Some(value), None)
                 };
                 let Some(expr) = expr else { continue };
+                self.shutdown_with_item(expr);
                 self.emit(expr, depth + 1, ctx);
                 if expr.kind() == "call" && self.sets_deadline(expr) {
                     inner.under_deadline = true;
@@ -886,6 +891,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             inner.under_deadline = true;
         }
         self.service_call(node, callee.as_deref(), ctx);
+        self.shutdown_call(node, callee.as_deref(), ctx);
         let fan_out = self.failure_call(node, callee.as_deref(), ctx);
         if let Some(callee) = callee {
             let is_fact = self.catalog.is_external(Lang::Python, &callee)

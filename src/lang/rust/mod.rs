@@ -4,6 +4,7 @@
 
 mod service;
 mod failure;
+mod shutdown;
 
 use std::collections::{HashMap, HashSet};
 
@@ -1053,6 +1054,7 @@ impl Extractor<'_, '_> {
         };
         let mut handled_root = false;
         self.service_chain(root, &methods);
+        self.shutdown_chain(root, &methods);
         match root {
             Expr::Call(c) => {
                 self.service_call(c);
@@ -1633,6 +1635,7 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
 
     fn visit_expr(&mut self, e: &'ast Expr) {
         self.retry_expr(e);
+        self.shutdown_expr(e);
         self.failure_expr(e);
         match e {
             Expr::MethodCall(_) => self.chain(e),
