@@ -328,8 +328,7 @@ impl Catalog {
             file.retry_clients,
             file.sleeps,
         );
-        self.shutdown
-            .add(file.serves, file.signals, file.lifecycle);
+        self.shutdown.add(file.serves, file.signals, file.lifecycle);
         for b in file.breakers {
             self.breakers
                 .retain(|old| old.lang != b.lang || old.library != b.library);

@@ -22,7 +22,6 @@ pub struct ShutdownFacts {
     pub waits: Vec<WaitFact>,
 }
 
-
 /// A call that starts serving and must be told how to stop: `axum::serve(..)` and the methods
 /// chained on it, `asyncio.start_server(..)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

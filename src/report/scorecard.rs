@@ -1134,6 +1134,7 @@ mod tests {
             root: Path::new("."),
             color: false,
             companions: Vec::new(),
+            shard: None,
         };
         let card = build(&report, None);
         let scenarios = card

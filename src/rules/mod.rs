@@ -1,11 +1,11 @@
 //! The rule registry: each rule's metadata and documentation come from `rules/<ID>.toml`,
 //! its check from one file under `src/rules/<area>/`.
 
+pub mod breakers;
+pub mod failure;
 pub mod health;
 pub mod retries;
 pub mod shutdown;
-pub mod breakers;
-pub mod failure;
 pub mod timeouts;
 
 use std::sync::OnceLock;

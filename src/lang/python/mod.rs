@@ -2,8 +2,8 @@
 //! to qualified names; objects are followed from their construction to their use within a
 //! function, a class (`self.x`) or the module.
 
-mod service;
 mod failure;
+mod service;
 mod shutdown;
 
 use std::cell::RefCell;
@@ -18,8 +18,8 @@ use crate::facts::{
 };
 use crate::source::LineIndex;
 
-mod retries;
 mod breakers;
+mod retries;
 
 /// Beyond this depth the tree is not walked further (the file is reported as too deep).
 const MAX_DEPTH: usize = 1500;

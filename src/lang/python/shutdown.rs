@@ -192,9 +192,7 @@ impl Extractor<'_, '_> {
                 "assignment" => {
                     let left = parent.child_by_field_id(F.left)?;
                     return match left.kind() {
-                        "identifier" if self.scopes.is_empty() => {
-                            Some(self.text(left).to_string())
-                        }
+                        "identifier" if self.scopes.is_empty() => Some(self.text(left).to_string()),
                         "attribute" if self.text(left).contains(".state.") => self.last_name(left),
                         _ => None,
                     };

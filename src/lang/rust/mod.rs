@@ -2,8 +2,8 @@
 //! resolved to full paths, builder chains are read as one call with its methods, and values
 //! are followed through `let` bindings, function parameters and struct fields.
 
-mod service;
 mod failure;
+mod service;
 mod shutdown;
 
 use std::collections::{HashMap, HashSet};
@@ -21,8 +21,8 @@ use crate::facts::{
 };
 use crate::source::LineIndex;
 
-mod retries;
 mod breakers;
+mod retries;
 
 /// syn recurses while parsing; deeper files are reported instead of parsed.
 pub const MAX_NESTING: usize = 256;

@@ -46,7 +46,11 @@ impl ProjectCheck for ClientNotClosed {
 /// How the client's library closes it.
 fn close_call(callee: &str, binding: &str) -> String {
     if callee.contains("create_engine") || callee.contains("create_async_engine") {
-        let awaited = if callee.contains("async") { "await " } else { "" };
+        let awaited = if callee.contains("async") {
+            "await "
+        } else {
+            ""
+        };
         format!("{awaited}{binding}.dispose()")
     } else if callee == "httpx.AsyncClient" {
         format!("await {binding}.aclose()")
