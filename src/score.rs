@@ -337,8 +337,12 @@ mod tests {
             .collect();
         let s = compute(&fs, 100_000, &rules);
         assert_eq!(s.resilience.value, Some(9.4));
-        let timeouts = &s.resilience.areas[0];
-        assert_eq!(timeouts.title, "Timeouts");
+        let timeouts = s
+            .resilience
+            .areas
+            .iter()
+            .find(|a| a.title == "Timeouts")
+            .expect("a Timeouts area");
         assert_eq!(timeouts.deduction, 0.54);
         assert_eq!(timeouts.behind[0].count, 10);
         assert_eq!(timeouts.behind[0].fingerprints.len(), 10);
