@@ -2,6 +2,8 @@
 //! extended from user config: which calls are external, how each one takes its timeout,
 //! and what the library does when none is given.
 
+pub mod observability;
+
 use std::collections::HashMap;
 
 use serde::Deserialize;
@@ -18,6 +20,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "rules/catalog/rust-timeouts.toml",
         include_str!("../rules/catalog/rust-timeouts.toml"),
+    ),
+    (
+        "rules/catalog/observability.toml",
+        include_str!("../rules/catalog/observability.toml"),
     ),
 ];
 
@@ -234,6 +240,10 @@ pub struct CatalogFile {
     pub timeout_objects: Vec<TimeoutObjectSpec>,
     #[serde(default)]
     pub deadlines: Vec<DeadlineSpec>,
+    #[serde(default)]
+    pub observability: Vec<observability::ObsSpec>,
+    #[serde(default)]
+    pub observability_types: Vec<observability::ObsTypeSpec>,
 }
 
 /// The merged catalog, indexed by qualified name.
@@ -247,6 +257,7 @@ pub struct Catalog {
     constructor_globs: Vec<(Lang, String, String)>,
     timeout_objects: HashMap<(Lang, String), TimeoutObjectSpec>,
     deadlines: HashMap<(Lang, String), DeadlineSpec>,
+    observability: observability::ObsCatalog,
     /// A stable digest of everything loaded, for the facts cache key.
     pub digest: u64,
 }
@@ -290,6 +301,8 @@ impl Catalog {
                 self.timeout_objects.insert((obj.lang, name), obj.clone());
             }
         }
+        self.observability
+            .add(file.observability, file.observability_types);
         for d in file.deadlines {
             for name in d.call.to_vec() {
                 self.deadlines.insert((d.lang, name), d.clone());

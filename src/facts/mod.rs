@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod observability;
+pub use observability::ObservabilityFacts;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
@@ -220,6 +223,7 @@ pub struct FileFacts {
     pub clock_reads: Vec<ClockRead>,
     pub suppressions: Vec<Suppression>,
     pub problems: Vec<ParseProblem>,
+    pub observability: ObservabilityFacts,
     /// The source text of each line that a fact points at, for fingerprints and reports:
     /// (line, text). Sorted by line.
     pub snippets: Vec<(u32, String)>,

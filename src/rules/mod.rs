@@ -1,6 +1,7 @@
 //! The rule registry: each rule's metadata and documentation come from `rules/<ID>.toml`,
 //! its check from one file under `src/rules/<area>/`.
 
+pub mod observability;
 pub mod timeouts;
 
 use std::sync::OnceLock;
@@ -87,6 +88,8 @@ pub struct RawFinding {
 /// What a check sees of one file.
 pub struct FileCx<'a> {
     pub lang: Lang,
+    /// The file's path relative to the scan root, `/`-separated.
+    pub rel: &'a str,
     pub facts: &'a FileFacts,
     pub catalog: &'a Catalog,
     pub pins: &'a Pins,
@@ -170,6 +173,10 @@ pub const CHECKS: &[&dyn Check] = &[
     &timeouts::deadline_on_wall_clock::DeadlineOnWallClock,
     &timeouts::timeout_unit_mismatch::TimeoutUnitMismatch,
     &timeouts::partial_timeout::PartialTimeout,
+    &observability::print_logging::PrintLogging,
+    &observability::secret_in_log::SecretInLog,
+    &observability::error_without_traceback::ErrorWithoutTraceback,
+    &observability::sentry_misconfigured::SentryMisconfigured,
 ];
 
 /// Every project-level check, in ID order.

@@ -14,6 +14,8 @@ use crate::facts::{
 };
 use crate::source::LineIndex;
 
+mod observability;
+
 /// Beyond this depth the tree is not walked further (the file is reported as too deep).
 const MAX_DEPTH: usize = 1500;
 
@@ -121,6 +123,7 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         too_deep: false,
         in_module_decorator: false,
         snippet_lines: HashSet::new(),
+        obs: observability::ObsState::default(),
     };
     x.collect(root, 0, false);
     x.deadline_fns = x
@@ -134,6 +137,7 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
             *value = None;
         }
     }
+    x.obs_prepare(root);
     x.emit(root, 0, &Ctx::default());
     if x.too_deep {
         let problem = ParseProblem {
@@ -216,6 +220,7 @@ struct Extractor<'a, 'f> {
     /// Inside a decorated definition at module level (pass 1).
     in_module_decorator: bool,
     snippet_lines: HashSet<u32>,
+    obs: observability::ObsState,
 }
 
 impl<'a, 'f> Extractor<'a, 'f> {
@@ -690,6 +695,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
                         self.emit_django_databases(left, right, ctx);
                     }
                     self.bind(left, right, ctx, at_module);
+                    self.obs_assignment(left, right);
                     if left.kind() != "identifier" {
                         self.emit(left, depth + 1, ctx);
                     }
@@ -699,6 +705,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
             "with_statement" => return self.emit_with(node, depth, ctx),
             "call" => return self.emit_call(node, depth, ctx),
             "binary_operator" | "comparison_operator" => self.clock_reads(node, ctx),
+            "string" => self.obs_string(node, ctx),
+            "import_statement" | "import_from_statement" => self.obs_import(node, ctx),
             _ => {}
         }
         self.emit_children(node, depth, ctx);
@@ -838,6 +846,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
     }
 
     fn emit_call(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
+        self.obs_call(node, ctx);
         let function = node.child_by_field_id(F.function);
         let args_node = node.child_by_field_id(F.arguments);
         let mut callee = function.and_then(|f| self.qualname_raw(f));

@@ -17,6 +17,8 @@ use crate::facts::{
 };
 use crate::source::LineIndex;
 
+mod observability;
+
 /// syn recurses while parsing; deeper files are reported instead of parsed.
 pub const MAX_NESTING: usize = 256;
 
@@ -63,7 +65,9 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         fn_scope: 0,
         facts: &mut facts,
         snippet_lines: HashSet::new(),
+        obs: observability::ObsState::default(),
     };
+    x.obs_prepare(text);
     x.wrapper_fns = x.resolve_wrapper_fns();
     x.deadline_fns = x.resolve_deadline_fns();
     x.visit_file(&file);
@@ -564,6 +568,7 @@ struct Extractor<'a, 'f> {
     fn_scope: usize,
     facts: &'f mut FileFacts,
     snippet_lines: HashSet<u32>,
+    obs: observability::ObsState,
 }
 
 const SYSTEM_TIME: &str = "std::time::SystemTime";
@@ -1164,6 +1169,7 @@ impl Extractor<'_, '_> {
     /// Visits a macro's tokens when they are comma-separated expressions, and stays silent
     /// when they are not.
     fn visit_macro_tokens(&mut self, mac: &syn::Macro) {
+        self.obs_macro(mac);
         if let Some(exprs) = macro_exprs(mac) {
             for e in &exprs {
                 self.visit_expr(e);
@@ -1530,11 +1536,25 @@ fn cfg_implies_test(meta: &syn::Meta) -> bool {
 
 impl<'ast> Visit<'ast> for Extractor<'_, '_> {
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.obs_fn(&f.attrs, &f.sig, &f.block);
         self.function(&f.attrs, &f.sig, |x| x.visit_block(&f.block));
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.obs_fn(&f.attrs, &f.sig, &f.block);
         self.function(&f.attrs, &f.sig, |x| x.visit_block(&f.block));
+    }
+
+    fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
+        self.obs_visit_match(m);
+    }
+
+    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        self.obs_visit_if(i);
+    }
+
+    fn visit_lit_str(&mut self, s: &'ast syn::LitStr) {
+        self.obs_lit_str(s);
     }
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
@@ -1590,9 +1610,13 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
 
     fn visit_expr(&mut self, e: &'ast Expr) {
         match e {
-            Expr::MethodCall(_) => self.chain(e),
+            Expr::MethodCall(_) => {
+                self.obs_chain(e);
+                self.chain(e)
+            }
             Expr::Call(c) => match self.call_callee(c) {
                 Some(callee) => {
+                    self.obs_call(c);
                     if self.is_fact(&callee) {
                         let span = self.span(c.func.span());
                         let args = self.args(&c.args);
@@ -1647,6 +1671,7 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
     }
 
     fn visit_block(&mut self, b: &'ast syn::Block) {
+        self.obs_block(b);
         self.scopes.push(Scope::default());
         visit::visit_block(self, b);
         self.scopes.pop();

@@ -1,0 +1,96 @@
+//! OBS103: in an `except` block, `logger.error(..)` without the traceback, or a log call that
+//! drops the caught exception; in Rust, an `Err(_)` arm that logs without the error.
+
+use crate::facts::observability::{LogCall, LogLevel};
+use crate::facts::Lang;
+use crate::rules::observability::shown;
+use crate::rules::{Check, FileCx};
+
+pub struct ErrorWithoutTraceback;
+
+enum Problem {
+    /// The exception is in the message but its traceback is not.
+    NoTraceback,
+    /// Neither the exception nor its traceback is logged.
+    Dropped,
+}
+
+impl Check for ErrorWithoutTraceback {
+    fn id(&self) -> &'static str {
+        "OBS103"
+    }
+
+    fn check(&self, cx: &mut FileCx<'_>) {
+        for call in &cx.facts.observability.log_calls {
+            let Some(problem) = problem(cx.lang, call) else {
+                continue;
+            };
+            let (message, help) = match (cx.lang, problem) {
+                (Lang::Python, Problem::NoTraceback) => (
+                    format!(
+                        "`{}` in an `except` block logs the exception without its traceback: \
+                         where it was raised is lost",
+                        shown(call)
+                    ),
+                    python_fix(call),
+                ),
+                (Lang::Python, Problem::Dropped) => (
+                    format!(
+                        "`{}` in an `except` block drops the caught exception: the log says \
+                         that something failed but not what or where",
+                        shown(call)
+                    ),
+                    python_fix(call),
+                ),
+                (Lang::Rust, _) => (
+                    format!(
+                        "`{}` in an `Err(..)` arm drops the error: the log says that something \
+                         failed but not why",
+                        shown(call)
+                    ),
+                    "bind the error and record it: `Err(e) => tracing::error!(error = %e, \"..\")` \
+                     (or `error!(\"..: {e}\")`)"
+                        .to_string(),
+                ),
+            };
+            cx.report("OBS103", call.in_test, call.span, message, Some(help));
+        }
+    }
+}
+
+fn python_fix(call: &LogCall) -> String {
+    if call.callee.starts_with("loguru.") {
+        "use `logger.exception(..)` or `logger.opt(exception=True).error(..)`".into()
+    } else {
+        "use `logger.exception(..)`, or pass `exc_info=True` to keep the level".into()
+    }
+}
+
+fn problem(lang: Lang, call: &LogCall) -> Option<Problem> {
+    let handler = call.handler.as_ref()?;
+    if call.exc_info || handler.reraises {
+        return None;
+    }
+    let level = call.level?;
+    let severe = matches!(level, LogLevel::Error | LogLevel::Critical);
+    let dropped = !call.mentions_error && !handler.binding_used;
+    match lang {
+        Lang::Python => {
+            if severe && (handler.catches_all || !call.mentions_error) {
+                Some(if call.mentions_error {
+                    Problem::NoTraceback
+                } else {
+                    Problem::Dropped
+                })
+            } else if level == LogLevel::Warning && dropped && handler.catches_all {
+                Some(Problem::Dropped)
+            } else {
+                None
+            }
+        }
+        Lang::Rust => (call.callee != "tracing::instrument"
+            && (severe || level == LogLevel::Warning)
+            && dropped)
+            .then_some(Problem::Dropped),
+    }
+}
