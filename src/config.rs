@@ -42,6 +42,12 @@ pub struct UserCatalog {
     pub python: Vec<UserCall>,
     #[serde(default)]
     pub rust: Vec<UserCall>,
+    /// In-house logging, metrics or tracing wrappers:
+    /// `[[catalog.observability]] lang = "python" capability = "logging" calls = ["acme.log.emit"]`.
+    #[serde(default)]
+    pub observability: Vec<crate::catalog::observability::ObsSpec>,
+    #[serde(default)]
+    pub observability_types: Vec<crate::catalog::observability::ObsTypeSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -401,7 +407,12 @@ pub fn extend_catalog(catalog: &mut Catalog, options: &mut Options, source_text:
         .extend(user.python.into_iter().map(|c| c.into_spec(Lang::Python)));
     file.calls
         .extend(user.rust.into_iter().map(|c| c.into_spec(Lang::Rust)));
-    if !file.calls.is_empty() {
+    file.observability = user.observability;
+    file.observability_types = user.observability_types;
+    let extends = !file.calls.is_empty()
+        || !file.observability.is_empty()
+        || !file.observability_types.is_empty();
+    if extends {
         catalog.add(file, source_text);
     }
 }

@@ -232,6 +232,9 @@ impl Extractor<'_, '_> {
             self.obs_print(call, function, args, ctx);
             return;
         }
+        if let Some(args) = args {
+            self.obs_class_arguments(args, ctx);
+        }
         let Some(callee) = self.obs_callee(function) else {
             return;
         };
@@ -264,6 +267,31 @@ impl Extractor<'_, '_> {
         }
         if logs {
             self.obs_log_call(call, function, args, callee, ctx);
+        }
+    }
+
+    /// `app.add_middleware(CorrelationIdMiddleware)`, `Middleware(PrometheusMiddleware)`: a
+    /// catalogued class handed over to be instantiated by a framework.
+    fn obs_class_arguments(&mut self, args: Node<'_>, ctx: &Ctx) {
+        let mut cursor = args.walk();
+        let handed: Vec<Node> = args
+            .named_children(&mut cursor)
+            .filter(|a| matches!(a.kind(), "identifier" | "attribute"))
+            .collect();
+        for arg in handed {
+            let Some(q) = self.qualname_raw(arg) else {
+                continue;
+            };
+            let caps: Vec<Capability> = self
+                .catalog
+                .obs_specs(Lang::Python, &q)
+                .iter()
+                .filter(|s| s.capability != Capability::Logging && s.requires.is_none())
+                .map(|s| s.capability)
+                .collect();
+            for c in caps {
+                self.obs_capability(c, q.clone(), arg, ctx);
+            }
         }
     }
 
