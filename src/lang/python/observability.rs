@@ -58,6 +58,14 @@ const TRANSPARENT_CALLS: &[&str] = &[
     "pformat",
 ];
 
+/// Serialisers whose use in a `logging.Formatter` subclass makes its records JSON.
+const JSON_DUMPS: &[&str] = &[
+    "json.dumps",
+    "orjson.dumps",
+    "ujson.dumps",
+    "rapidjson.dumps",
+];
+
 #[derive(Default)]
 pub(super) struct ObsState {
     /// Name as written (`logger`, `self.log`, `REQUESTS`) → the observability type it holds.
@@ -238,6 +246,14 @@ impl Extractor<'_, '_> {
         let Some(callee) = self.obs_callee(function) else {
             return;
         };
+        if JSON_DUMPS.contains(&callee.as_str()) && self.in_formatter_class(call) {
+            self.obs_capability(
+                Capability::StructuredLogging,
+                "logging.Formatter subclass writing JSON".into(),
+                function,
+                ctx,
+            );
+        }
         if callee == "sentry_sdk.init" || callee == "sentry_sdk.client.Client" {
             self.obs_sentry(call, function, args, ctx);
         }
@@ -268,6 +284,28 @@ impl Extractor<'_, '_> {
         if logs {
             self.obs_log_call(call, function, args, callee, ctx);
         }
+    }
+
+    /// Inside a class derived from `logging.Formatter`.
+    fn in_formatter_class(&self, node: Node<'_>) -> bool {
+        let mut n = node;
+        for _ in 0..MAX_ANCESTORS {
+            let Some(p) = n.parent() else { return false };
+            n = p;
+            if n.kind() != "class_definition" {
+                continue;
+            }
+            let Some(bases) = n.child_by_field_name("superclasses") else {
+                return false;
+            };
+            let mut cursor = bases.walk();
+            let found = bases.named_children(&mut cursor).any(|b| {
+                self.qualname_raw(b)
+                    .is_some_and(|q| q == "logging.Formatter" || q.ends_with("JsonFormatter"))
+            });
+            return found;
+        }
+        false
     }
 
     /// `app.add_middleware(CorrelationIdMiddleware)`, `Middleware(PrometheusMiddleware)`: a
@@ -819,5 +857,27 @@ logging.config.dictConfig({"formatters": {"json": {"()": "pythonjsonlogger.jsonl
         assert!(caps
             .iter()
             .any(|(k, v)| *k == Capability::LoggingSetup && v == "logging.basicConfig"));
+    }
+
+    #[test]
+    fn a_formatter_that_writes_json_is_structured_logging() {
+        let caps = capabilities(
+            r#"
+import json
+import logging
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record):
+        return json.dumps({"msg": record.getMessage(), "level": record.levelname})
+
+def dump(x):
+    return json.dumps(x)
+"#,
+        );
+        let structured = caps
+            .iter()
+            .filter(|(k, _)| *k == Capability::StructuredLogging)
+            .count();
+        assert_eq!(structured, 1);
     }
 }

@@ -1557,6 +1557,10 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
         self.obs_lit_str(s);
     }
 
+    fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {
+        self.obs_item_macro(m);
+    }
+
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
         let saved = self.self_ty.take();
         self.self_ty = match &*i.self_ty {

@@ -211,6 +211,31 @@ impl Extractor<'_, '_> {
         }
     }
 
+    /// `lazy_static! { static ref H: HistogramVec = register_histogram_vec!(..).unwrap(); }`:
+    /// the macros used inside an item macro's tokens, for the capabilities they show.
+    pub(super) fn obs_item_macro(&mut self, m: &syn::ItemMacro) {
+        if m.mac.path.is_ident("macro_rules") {
+            return;
+        }
+        let mut found = Vec::new();
+        inner_macros(m.mac.tokens.clone(), 0, &mut found);
+        for (path, span) in found {
+            let callee = self.resolve(&path).map(|p| format!("{p}!"));
+            let Some(callee) = callee else { continue };
+            let caps: Vec<Capability> = self
+                .catalog
+                .obs_specs(Lang::Rust, &callee)
+                .iter()
+                .filter(|s| !matches!(s.capability, Capability::Logging | Capability::Spans))
+                .map(|s| s.capability)
+                .collect();
+            let span = self.span(span);
+            for c in caps {
+                self.obs_capability(c, callee.clone(), span);
+            }
+        }
+    }
+
     /// A macro: a print, a log or span macro, a metrics macro.
     pub(super) fn obs_macro(&mut self, mac: &syn::Macro) {
         let path = path_string(&mac.path);
@@ -579,6 +604,46 @@ fn last_method(e: &Expr) -> Option<String> {
     }
 }
 
+/// `a::b!(..)` inside tokens: each macro's path as written and where it starts.
+fn inner_macros(tokens: TokenStream, depth: usize, out: &mut Vec<(String, proc_macro2::Span)>) {
+    if depth > MAX_TOKEN_DEPTH {
+        return;
+    }
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut i = 0;
+    while i < tokens.len() {
+        if let TokenTree::Group(g) = &tokens[i] {
+            inner_macros(g.stream(), depth + 1, out);
+        }
+        if let TokenTree::Ident(first) = &tokens[i] {
+            let mut path = first.to_string();
+            let mut j = i + 1;
+            // `::` is two joint colons.
+            while let (
+                Some(TokenTree::Punct(a)),
+                Some(TokenTree::Punct(b)),
+                Some(TokenTree::Ident(next)),
+            ) = (tokens.get(j), tokens.get(j + 1), tokens.get(j + 2))
+            {
+                if a.as_char() != ':' || b.as_char() != ':' {
+                    break;
+                }
+                path.push_str("::");
+                path.push_str(&next.to_string());
+                j += 3;
+            }
+            let bang = matches!(tokens.get(j), Some(TokenTree::Punct(p)) if p.as_char() == '!');
+            let group = matches!(tokens.get(j + 1), Some(TokenTree::Group(_)));
+            if bang && group {
+                out.push((path, first.span()));
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+}
+
 /// Whether an identifier occurs in the tokens (macros included).
 fn mentions(tokens: &TokenStream, name: &str, depth: usize) -> bool {
     if depth > 64 {
@@ -908,6 +973,26 @@ fn main() {
         assert!(has(Capability::CorrelationId, "\"x-request-id\""));
         assert!(has(Capability::ErrorReporting, "sentry::init"));
         assert!(has(Capability::Tracing, "sentry::init"));
+    }
+
+    #[test]
+    fn metrics_registered_inside_item_macros_count() {
+        let caps = capabilities(
+            r#"
+use prometheus::{register_histogram_vec, register_int_counter};
+lazy_static::lazy_static! {
+    static ref LATENCY: HistogramVec = register_histogram_vec!("http_request_duration_seconds", "x", &["route"]).unwrap();
+    static ref HITS: IntCounter = register_int_counter!("hits_total", "hits").unwrap();
+}
+"#,
+        );
+        assert!(caps
+            .iter()
+            .any(|(k, v)| *k == Capability::LatencyMetrics
+                && v == "prometheus::register_histogram_vec!"));
+        assert!(caps
+            .iter()
+            .any(|(k, v)| *k == Capability::Metrics && v == "prometheus::register_int_counter!"));
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! OBS103: in an `except` block, `logger.error(..)` without the traceback, or a log call that
-//! drops the caught exception; in Rust, an `Err(_)` arm that logs without the error.
+//! drops the caught exception. Python only: the facts also carry Rust `Err(..)` arms, but
+//! whether a dropped Rust error said anything is a matter of its type (a marker error the callee
+//! already reported, a closed channel, an elapsed timer), which a reader of syntax cannot tell.
 
 use crate::facts::observability::{LogCall, LogLevel};
 use crate::facts::Lang;
@@ -21,12 +23,15 @@ impl Check for ErrorWithoutTraceback {
     }
 
     fn check(&self, cx: &mut FileCx<'_>) {
+        if cx.lang != Lang::Python {
+            return;
+        }
         for call in &cx.facts.observability.log_calls {
-            let Some(problem) = problem(cx.lang, call) else {
+            let Some(problem) = problem(call) else {
                 continue;
             };
-            let (message, help) = match (cx.lang, problem) {
-                (Lang::Python, Problem::NoTraceback) => (
+            let (message, help) = match problem {
+                Problem::NoTraceback => (
                     format!(
                         "`{}` in an `except` block logs the exception without its traceback: \
                          where it was raised is lost",
@@ -34,23 +39,13 @@ impl Check for ErrorWithoutTraceback {
                     ),
                     python_fix(call),
                 ),
-                (Lang::Python, Problem::Dropped) => (
+                Problem::Dropped => (
                     format!(
                         "`{}` in an `except` block drops the caught exception: the log says \
                          that something failed but not what or where",
                         shown(call)
                     ),
                     python_fix(call),
-                ),
-                (Lang::Rust, _) => (
-                    format!(
-                        "`{}` in an `Err(..)` arm drops the error: the log says that something \
-                         failed but not why",
-                        shown(call)
-                    ),
-                    "bind the error and record it: `Err(e) => tracing::error!(error = %e, \"..\")` \
-                     (or `error!(\"..: {e}\")`)"
-                        .to_string(),
                 ),
             };
             cx.report("OBS103", call.in_test, call.span, message, Some(help));
@@ -66,31 +61,26 @@ fn python_fix(call: &LogCall) -> String {
     }
 }
 
-fn problem(lang: Lang, call: &LogCall) -> Option<Problem> {
+fn problem(call: &LogCall) -> Option<Problem> {
     let handler = call.handler.as_ref()?;
     if call.exc_info || handler.reraises {
         return None;
     }
     let level = call.level?;
     let severe = matches!(level, LogLevel::Error | LogLevel::Critical);
-    let dropped = !call.mentions_error && !handler.binding_used;
-    match lang {
-        Lang::Python => {
-            if severe && (handler.catches_all || !call.mentions_error) {
-                Some(if call.mentions_error {
-                    Problem::NoTraceback
-                } else {
-                    Problem::Dropped
-                })
-            } else if level == LogLevel::Warning && dropped && handler.catches_all {
-                Some(Problem::Dropped)
-            } else {
-                None
-            }
-        }
-        Lang::Rust => (call.callee != "tracing::instrument"
-            && (severe || level == LogLevel::Warning)
-            && dropped)
-            .then_some(Problem::Dropped),
+    if severe && (handler.catches_all || !call.mentions_error) {
+        Some(if call.mentions_error {
+            Problem::NoTraceback
+        } else {
+            Problem::Dropped
+        })
+    } else if level == LogLevel::Warning
+        && handler.catches_all
+        && !call.mentions_error
+        && !handler.binding_used
+    {
+        Some(Problem::Dropped)
+    } else {
+        None
     }
 }
