@@ -483,7 +483,7 @@ impl Extractor<'_, '_> {
                             "traces_sample_rate" => {
                                 let rate = float_of(&f.expr);
                                 init.full_trace_sampling |= rate.is_some_and(|r| r >= 1.0);
-                                traced |= rate.is_none_or(|r| r > 0.0);
+                                traced |= rate.map_or(true, |r| r > 0.0);
                             }
                             "traces_sampler" => traced = true,
                             "environment" => init.sets_environment = true,
@@ -692,8 +692,8 @@ fn format_captures(literal: &str) -> Vec<String> {
     let mut rest = text.as_str();
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
-        if after.starts_with('{') {
-            rest = &after[1..];
+        if let Some(escaped) = after.strip_prefix('{') {
+            rest = escaped;
             continue;
         }
         let end = after.find(['}', ':']).unwrap_or(after.len());
@@ -908,7 +908,7 @@ fn macro_names_latency(tokens: &TokenStream) -> bool {
         TokenTree::Literal(l) => syn::parse_str::<syn::LitStr>(&l.to_string()).ok(),
         _ => None,
     });
-    first.is_none_or(|s| names_latency(&s.value()))
+    first.map_or(true, |s| names_latency(&s.value()))
 }
 
 #[cfg(test)]
