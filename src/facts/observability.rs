@@ -90,6 +90,8 @@ pub struct Handler {
     pub binding_used: bool,
     /// The handler raises (or re-raises), so the error is reported further up.
     pub reraises: bool,
+    /// Some log call in the handler already records the traceback (`logger.exception(..)`).
+    pub logs_traceback: bool,
 }
 
 /// A call to a logger.

@@ -630,11 +630,16 @@ impl Extractor<'_, '_> {
             _ => false,
         };
         let reraises = body.is_some_and(|b| raises(b, 0));
+        let logs_traceback = body.is_some_and(|b| {
+            let t = self.text(b);
+            t.contains(".exception(") || (t.contains("exc_info=") && !t.contains("exc_info=False"))
+        });
         Handler {
             binding,
             catches_all,
             binding_used,
             reraises,
+            logs_traceback,
         }
     }
 

@@ -586,6 +586,7 @@ fn err_handler(pat: &Pat, scrutinee: &Expr, body: TokenStream) -> Option<Handler
         catches_all: true,
         binding_used,
         reraises: false,
+        logs_traceback: false,
     })
 }
 

@@ -63,12 +63,17 @@ fn python_fix(call: &LogCall) -> String {
 
 fn problem(call: &LogCall) -> Option<Problem> {
     let handler = call.handler.as_ref()?;
-    if call.exc_info || handler.reraises {
+    if call.exc_info || handler.reraises || handler.logs_traceback {
         return None;
     }
     let level = call.level?;
     let severe = matches!(level, LogLevel::Error | LogLevel::Critical);
-    if severe && (handler.catches_all || !call.mentions_error) {
+    // A specific exception left unbound was judged to say enough by its type
+    // (`except ValueError: log.error("bundle not configured")`); one bound and then ignored
+    // was dropped.
+    let dropped_specific =
+        handler.binding.is_some() && !handler.binding_used && !call.mentions_error;
+    if severe && (handler.catches_all || dropped_specific) {
         Some(if call.mentions_error {
             Problem::NoTraceback
         } else {

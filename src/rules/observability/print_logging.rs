@@ -36,9 +36,12 @@ fn is_command_line_path(rel: &str) -> bool {
     // Rust binaries under `src/bin/` may be servers; only Python's `bin/` holds scripts.
     let python = file.ends_with(".py");
     COMMAND_LINE_FILES.contains(&stem)
-        || parts
-            .iter()
-            .any(|d| COMMAND_LINE_DIRS.contains(d) && (python || *d != "bin"))
+        || parts.iter().any(|d| {
+            (COMMAND_LINE_DIRS.contains(d) && (python || *d != "bin"))
+                // `example_dags/`, `demos/`: example code, not the service.
+                || d.starts_with("example")
+                || d.starts_with("demo")
+        })
 }
 
 impl Check for PrintLogging {
@@ -86,6 +89,7 @@ mod tests {
             "tools/gen.py",
             "bin/run.py",
             "src/ctl/command.rs",
+            "airflow/example_dags/tutorial.py",
         ] {
             assert!(is_command_line_path(p), "{p}");
         }
