@@ -264,6 +264,7 @@ mod tests {
         assert!(c.is_metrics_call(Lang::Python, "prometheus_client.Histogram"));
         assert!(c.is_metrics_call(Lang::Rust, "metrics::counter!"));
         assert!(!c.is_metrics_call(Lang::Python, "logging.info"));
+        assert!(c.is_metrics_call(Lang::Python, "datadog.statsd.increment"));
         assert_eq!(
             c.obs_factory(Lang::Python, "logging.getLogger")
                 .map(|t| t.name.as_str()),

@@ -692,7 +692,8 @@ impl Extractor<'_, '_> {
             full_trace_sampling,
             sets_environment: kw("environment").is_some(),
             sets_release: kw("release").is_some(),
-            forwards_options: forwards,
+            // `sentry_sdk.init()` takes everything from `SENTRY_*` environment variables.
+            forwards_options: forwards || parsed.is_empty(),
             guard: SentryGuard::Kept,
             in_test: ctx.in_test || self.file_is_test,
         });
