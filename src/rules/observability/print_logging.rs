@@ -17,6 +17,8 @@ const COMMAND_LINE_DIRS: &[&str] = &[
     "cmd",
     "xtask",
     "migrations",
+    "ci",
+    "fuzz",
 ];
 const COMMAND_LINE_FILES: &[&str] = &[
     "cli",
@@ -36,6 +38,7 @@ fn is_command_line_path(rel: &str) -> bool {
     // Rust binaries under `src/bin/` may be servers; only Python's `bin/` holds scripts.
     let python = file.ends_with(".py");
     COMMAND_LINE_FILES.contains(&stem)
+        || stem.starts_with("example")
         || parts.iter().any(|d| {
             (COMMAND_LINE_DIRS.contains(d) && (python || *d != "bin"))
                 // `example_dags/`, `demos/`: example code, not the service.
@@ -90,6 +93,9 @@ mod tests {
             "bin/run.py",
             "src/ctl/command.rs",
             "airflow/example_dags/tutorial.py",
+            "jupyterhub/ci/check_installed_data.py",
+            "crate/fuzz/src/bin/target.rs",
+            "src/bin/example.rs",
         ] {
             assert!(is_command_line_path(p), "{p}");
         }
