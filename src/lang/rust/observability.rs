@@ -88,6 +88,12 @@ const UNINFORMATIVE_ERRORS: &[&str] = &[
     "from_bytes_with_nul",
     "checked_add",
     "checked_sub",
+    "strip_prefix",
+    "from_utf8",
+    "to_str",
+    "into_string",
+    "join",
+    "decode",
 ];
 
 const MAX_TOKEN_DEPTH: usize = 8;
