@@ -2,6 +2,8 @@
 //! extended from user config: which calls are external, how each one takes its timeout,
 //! and what the library does when none is given.
 
+pub mod observability;
+
 use std::collections::HashMap;
 
 use serde::Deserialize;
@@ -245,6 +247,8 @@ pub struct CatalogFile {
     pub serves: Vec<ServeSpec>,
     pub signals: Vec<SignalSpec>,
     pub lifecycle: Option<LifecycleSpec>,
+    pub observability: Vec<observability::ObsSpec>,
+    pub observability_types: Vec<observability::ObsTypeSpec>,
 }
 
 /// The merged catalog, indexed by qualified name.
@@ -266,6 +270,7 @@ pub struct Catalog {
     /// Servers, signals and client lifecycles (`rules/catalog/shutdown.toml`).
     pub shutdown: ShutdownCatalog,
     pub(crate) apis: crate::api_roles::ApiIndex,
+    observability: observability::ObsCatalog,
     /// A stable digest of everything loaded, for the facts cache key.
     pub digest: u64,
 }
@@ -309,6 +314,8 @@ impl Catalog {
                 self.timeout_objects.insert((obj.lang, name), obj.clone());
             }
         }
+        self.observability
+            .add(file.observability, file.observability_types);
         for d in file.deadlines {
             for name in d.call.to_vec() {
                 self.deadlines.insert((d.lang, name), d.clone());

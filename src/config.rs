@@ -55,6 +55,12 @@ pub struct UserCatalog {
     /// `[[catalog.apis]] lang = "python" role = "blocking" call = "acme.sync_fetch"`.
     #[serde(default)]
     pub apis: Vec<crate::api_roles::ApiSpec>,
+    /// In-house logging, metrics or tracing wrappers:
+    /// `[[catalog.observability]] lang = "python" capability = "logging" calls = ["acme.log.emit"]`.
+    #[serde(default)]
+    pub observability: Vec<crate::catalog::observability::ObsSpec>,
+    #[serde(default)]
+    pub observability_types: Vec<crate::catalog::observability::ObsTypeSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -447,10 +453,14 @@ pub fn extend_catalog(catalog: &mut Catalog, options: &mut Options, source_text:
         });
     }
     file.apis = user.apis;
+    file.observability = user.observability;
+    file.observability_types = user.observability_types;
     let extends = !file.calls.is_empty()
         || !file.breakers.is_empty()
         || !file.apis.is_empty()
-        || file.health.is_some();
+        || file.health.is_some()
+        || !file.observability.is_empty()
+        || !file.observability_types.is_empty();
     if extends {
         catalog.add(file, source_text);
     }

@@ -470,6 +470,7 @@ fn run_checks(
     let pins = pins.for_file(&file.path);
     let mut cx = FileCx {
         lang: file.lang,
+        rel: &file.rel,
         facts,
         catalog: &opts.catalog,
         pins: &pins,

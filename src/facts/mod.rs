@@ -15,6 +15,8 @@ mod retries;
 pub use retries::*;
 mod breakers;
 pub use breakers::*;
+pub mod observability;
+pub use observability::ObservabilityFacts;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -242,6 +244,7 @@ pub struct FileFacts {
     pub failure: FailureFacts,
     /// Server starts, signal handling, shutdown hooks and client lifecycles (RES6xx).
     pub shutdown: ShutdownFacts,
+    pub observability: ObservabilityFacts,
     /// The source text of each line that a fact points at, for fingerprints and reports:
     /// (line, text). Sorted by line.
     pub snippets: Vec<(u32, String)>,

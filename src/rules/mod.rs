@@ -4,6 +4,7 @@
 pub mod breakers;
 pub mod failure;
 pub mod health;
+pub mod observability;
 pub mod retries;
 pub mod shutdown;
 pub mod timeouts;
@@ -101,6 +102,8 @@ pub struct RawFinding {
 /// What a check sees of one file.
 pub struct FileCx<'a> {
     pub lang: Lang,
+    /// The file's path relative to the scan root, `/`-separated.
+    pub rel: &'a str,
     pub facts: &'a FileFacts,
     pub catalog: &'a Catalog,
     pub pins: &'a Pins,
@@ -204,6 +207,10 @@ pub const CHECKS: &[&dyn Check] = &[
     &failure::pool_without_limits::PoolWithoutLimits,
     &failure::blocking_in_async::BlockingInAsync,
     &shutdown::shutdown_without_deadline::ShutdownWithoutDeadline,
+    &observability::print_logging::PrintLogging,
+    &observability::secret_in_log::SecretInLog,
+    &observability::error_without_traceback::ErrorWithoutTraceback,
+    &observability::sentry_misconfigured::SentryMisconfigured,
 ];
 
 /// Every project-level check, in ID order.

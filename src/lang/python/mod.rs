@@ -19,6 +19,7 @@ use crate::facts::{
 use crate::source::LineIndex;
 
 mod breakers;
+mod observability;
 mod retries;
 
 /// Beyond this depth the tree is not walked further (the file is reported as too deep).
@@ -133,6 +134,7 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         retry_state: retries::RetryState::default(),
         failure: failure::State::default(),
         shutdown: shutdown::State::default(),
+        obs: observability::ObsState::default(),
     };
     x.collect(root, 0, false);
     x.deadline_fns = x
@@ -146,6 +148,7 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
             *value = None;
         }
     }
+    x.obs_prepare(root);
     x.emit(root, 0, &Ctx::default());
     x.collect_breakers(root);
     x.failure_finish();
@@ -234,6 +237,7 @@ struct Extractor<'a, 'f> {
     retry_state: retries::RetryState,
     failure: failure::State,
     shutdown: shutdown::State,
+    obs: observability::ObsState,
 }
 
 impl<'a, 'f> Extractor<'a, 'f> {
@@ -710,6 +714,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
                         self.emit_django_databases(left, right, ctx);
                     }
                     self.bind(left, right, ctx, at_module);
+                    self.obs_assignment(left, right);
                     if left.kind() != "identifier" {
                         self.emit(left, depth + 1, ctx);
                     }
@@ -719,6 +724,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
             "with_statement" => return self.emit_with(node, depth, ctx),
             "call" => return self.emit_call(node, depth, ctx),
             "binary_operator" | "comparison_operator" => self.clock_reads(node, ctx),
+            "string" => self.obs_string(node, ctx),
+            "import_statement" | "import_from_statement" => self.obs_import(node, ctx),
             _ => {}
         }
         self.emit_children(node, depth, ctx);
@@ -860,6 +867,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
     }
 
     fn emit_call(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
+        self.obs_call(node, ctx);
         let function = node.child_by_field_id(F.function);
         let args_node = node.child_by_field_id(F.arguments);
         let mut callee = function.and_then(|f| self.qualname_raw(f));

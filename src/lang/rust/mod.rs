@@ -22,6 +22,7 @@ use crate::facts::{
 use crate::source::LineIndex;
 
 mod breakers;
+mod observability;
 mod retries;
 
 /// syn recurses while parsing; deeper files are reported instead of parsed.
@@ -73,7 +74,9 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         snippet_lines: HashSet::new(),
         retry_state: retries::RetryState::default(),
         failure: failure::State::default(),
+        obs: observability::ObsState::default(),
     };
+    x.obs_prepare(text);
     x.wrapper_fns = x.resolve_wrapper_fns();
     x.deadline_fns = x.resolve_deadline_fns();
     x.visit_file(&file);
@@ -588,6 +591,7 @@ struct Extractor<'a, 'f> {
     snippet_lines: HashSet<u32>,
     retry_state: retries::RetryState,
     failure: failure::State,
+    obs: observability::ObsState,
 }
 
 const SYSTEM_TIME: &str = "std::time::SystemTime";
@@ -1197,6 +1201,7 @@ impl Extractor<'_, '_> {
     /// when they are not.
     fn visit_macro_tokens(&mut self, mac: &syn::Macro) {
         self.service_macro(mac);
+        self.obs_macro(mac);
         let fan_out = self.failure_macro(mac);
         if let Some(exprs) = macro_exprs(mac) {
             for e in &exprs {
@@ -1567,6 +1572,7 @@ fn cfg_implies_test(meta: &syn::Meta) -> bool {
 
 impl<'ast> Visit<'ast> for Extractor<'_, '_> {
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.obs_fn(&f.attrs, &f.sig, &f.block);
         self.function(&f.attrs, &f.sig, |x| {
             x.service_fn(&f.attrs, &f.sig, &f.block);
             x.visit_block(&f.block)
@@ -1574,10 +1580,27 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.obs_fn(&f.attrs, &f.sig, &f.block);
         self.function(&f.attrs, &f.sig, |x| {
             x.service_fn(&f.attrs, &f.sig, &f.block);
             x.visit_block(&f.block)
         });
+    }
+
+    fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
+        self.obs_visit_match(m);
+    }
+
+    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        self.obs_visit_if(i);
+    }
+
+    fn visit_lit_str(&mut self, s: &'ast syn::LitStr) {
+        self.obs_lit_str(s);
+    }
+
+    fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {
+        self.obs_item_macro(m);
     }
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
@@ -1638,11 +1661,15 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
         self.shutdown_expr(e);
         self.failure_expr(e);
         match e {
-            Expr::MethodCall(_) => self.chain(e),
+            Expr::MethodCall(_) => {
+                self.obs_chain(e);
+                self.chain(e)
+            }
             Expr::Call(c) => {
                 self.service_call(c);
                 match self.call_callee(c) {
                     Some(callee) => {
+                        self.obs_call(c);
                         let fan_out = self.failure_call(c, &callee, &[]);
                         if self.is_fact(&callee) {
                             let span = self.span(c.func.span());
@@ -1710,6 +1737,7 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
     }
 
     fn visit_block(&mut self, b: &'ast syn::Block) {
+        self.obs_block(b);
         self.scopes.push(Scope::default());
         visit::visit_block(self, b);
         self.scopes.pop();
