@@ -382,11 +382,24 @@ impl Extractor<'_, '_> {
     /// name the enclosing function assigned one of those.
     fn iterates_items(&self, iterable: Node<'_>) -> bool {
         if iterable.kind() == "identifier" {
+            // `for page in batch`: someone already cut the input into fixed-size pieces.
+            let name = self.text(iterable).to_ascii_lowercase();
+            if name.contains("batch") || name.contains("chunk") {
+                return false;
+            }
             if let Some(value) = self.assigned_in_function(iterable) {
                 return self.iterates_items(value);
             }
         }
         match iterable.kind() {
+            // `items[i : i + 10]`: a slice of the input, a batch.
+            "subscript"
+                if iterable
+                    .child_by_field_name("subscript")
+                    .is_some_and(|s| s.kind() == "slice") =>
+            {
+                false
+            }
             "list" | "tuple" | "set" | "string" | "integer" => false,
             "call" => !iterable
                 .child_by_field_id(F.function)
