@@ -525,6 +525,7 @@ impl Extractor<'_, '_> {
                 _ => Recorded::BOTH,
             },
             "identifier" => self.defined_records(self.text(node), g),
+            "none" => Recorded::default(),
             _ => Recorded::BOTH,
         }
     }
