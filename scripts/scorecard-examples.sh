@@ -10,8 +10,13 @@ corpus="${RESILINT_CORPUS:-$HOME/.cache/resilint-bench/corpus/services}"
 python_service="${PYTHON_SERVICE:-lnbits-1.6.2}"
 rust_service="${RUST_SERVICE:-pict-rs-0.5.25}"
 
-cargo build --release --quiet
-bin="$PWD/target/release/resilint"
+#   RESILINT_BIN                   a resilint binary to use instead of building a release one
+if [ -n "${RESILINT_BIN:-}" ]; then
+  bin="$(realpath "$RESILINT_BIN")"
+else
+  cargo build --release --quiet
+  bin="$PWD/target/release/resilint"
+fi
 out="$PWD/docs/examples"
 mkdir -p "$out"
 
