@@ -1094,7 +1094,7 @@ impl Extractor<'_, '_> {
         }
         let mut used = std::collections::HashSet::new();
         find(try_body, 0, &mut |n| {
-            if n.kind() == "identifier" {
+            if matches!(n.kind(), "identifier" | "attribute") {
                 used.insert(self.text(n));
             }
             false
@@ -1110,12 +1110,25 @@ impl Extractor<'_, '_> {
             find(scope, 0, &mut |n| {
                 if matches!(n.kind(), "assignment" | "augmented_assignment") {
                     // `groups[:] = groups[:-1]`, `self.host = next_host`: the root name changes.
-                    if let Some(left) = n.child_by_field_id(F.left).and_then(super::root_name) {
+                    let left = n.child_by_field_id(F.left).and_then(|l| {
+                        // `self._conn = None` changes `self._conn`, not all of `self`.
+                        let root = super::root_name(l)?;
+                        Some(if matches!(self.text(root), "self" | "cls") {
+                            l
+                        } else {
+                            root
+                        })
+                    });
+                    if let Some(left) = left {
                         let name = self.text(left);
                         let fresh = n
                             .child_by_field_id(F.right)
                             .is_some_and(|r| FRESH.iter().any(|w| self.text(r).contains(w)));
-                        if used.contains(name) && (!retry_word(name) || fresh) {
+                        // `self._conn = None`: a reset for a reconnect, not a new input.
+                        let reset = n
+                            .child_by_field_id(F.right)
+                            .is_some_and(|r| matches!(r.kind(), "none" | "true" | "false"));
+                        if used.contains(name) && !reset && (!retry_word(name) || fresh) {
                             changes = true;
                         }
                     }
