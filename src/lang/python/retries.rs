@@ -1279,6 +1279,16 @@ impl Extractor<'_, '_> {
                 format!("{detail}: a constant delay"),
                 span,
             ),
+            // `sleep(attempt)`: the loop's counter, different every attempt.
+            "identifier"
+                if loop_node.child_by_field_id(F.left).is_some_and(|l| {
+                    self.text(l)
+                        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .any(|w| w == text)
+                }) =>
+            {
+                (RetryDelay::Unknown, detail, span)
+            }
             "identifier" | "attribute" => {
                 // `exc.retry_after`: read from what this attempt raised, so it may differ each time.
                 let from_error = arg.kind() == "attribute"
