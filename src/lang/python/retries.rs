@@ -407,6 +407,10 @@ impl Extractor<'_, '_> {
                 p.observed = !logger_off || kw("on_backoff").is_some();
             }
             PolicyStyle::Urllib3 => {
+                // `Retry()` with no arguments is mostly a helper (`get_retry_after`) or a default.
+                if args.is_none_or(|a| a.named_child_count() == 0) {
+                    return None;
+                }
                 let total = kw("total").or_else(|| pos(0));
                 match lit(total) {
                     Some(Value::Number { value }) if value <= 0.0 => return None,
@@ -1185,17 +1189,16 @@ impl Extractor<'_, '_> {
 
     /// A conditional give-up anywhere in the loop: `if attempt >= 5: raise`, `if time.monotonic() > deadline: break`.
     fn gives_up(&self, body: Node<'_>) -> bool {
+        // `if retries_left > 0: ... else: raise` gives up in its `else`.
         find(body, 0, &mut |n| {
             n.kind() == "if_statement"
-                && n.child_by_field_name("consequence").is_some_and(|c| {
-                    find(c, 0, &mut |s| {
-                        matches!(
-                            s.kind(),
-                            "raise_statement" | "return_statement" | "break_statement"
-                        )
-                    })
-                    .is_some()
+                && find(n, 0, &mut |s| {
+                    matches!(
+                        s.kind(),
+                        "raise_statement" | "return_statement" | "break_statement"
+                    )
                 })
+                .is_some()
         })
         .is_some()
     }
