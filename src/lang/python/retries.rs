@@ -408,7 +408,7 @@ impl Extractor<'_, '_> {
             }
             PolicyStyle::Urllib3 => {
                 // `Retry()` with no arguments is mostly a helper (`get_retry_after`) or a default.
-                if args.is_none_or(|a| a.named_child_count() == 0) {
+                if !args.is_some_and(|a| a.named_child_count() > 0) {
                     return None;
                 }
                 let total = kw("total").or_else(|| pos(0));
