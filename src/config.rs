@@ -10,7 +10,8 @@ use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
 
 use crate::catalog::{
-    CallSpec, Catalog, CatalogFile, DefaultTimeout, NamedDefault, OneOrMany, Unit,
+    CallSpec, Catalog, CatalogFile, DefaultTimeout, NamedDefault, OneOrMany, RetryClientSpec,
+    RetryErrorSpec, RetryPolicySpec, RetryStrategySpec, SleepSpec, Unit,
 };
 use crate::facts::Lang;
 use crate::finding::Severity;
@@ -61,6 +62,18 @@ pub struct UserCatalog {
     pub observability: Vec<crate::catalog::observability::ObsSpec>,
     #[serde(default)]
     pub observability_types: Vec<crate::catalog::observability::ObsTypeSpec>,
+    /// Retry knowledge in the built-in catalog's own format: `[[catalog.retry_policies]]`
+    /// for an in-house retry decorator, `[[catalog.retry_clients]]` for a client that retries.
+    #[serde(default)]
+    pub retry_policies: Vec<RetryPolicySpec>,
+    #[serde(default)]
+    pub retry_strategies: Vec<RetryStrategySpec>,
+    #[serde(default)]
+    pub retry_errors: Vec<RetryErrorSpec>,
+    #[serde(default)]
+    pub retry_clients: Vec<RetryClientSpec>,
+    #[serde(default)]
+    pub sleeps: Vec<SleepSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -455,12 +468,22 @@ pub fn extend_catalog(catalog: &mut Catalog, options: &mut Options, source_text:
     file.apis = user.apis;
     file.observability = user.observability;
     file.observability_types = user.observability_types;
+    file.retry_policies = user.retry_policies;
+    file.retry_strategies = user.retry_strategies;
+    file.retry_errors = user.retry_errors;
+    file.retry_clients = user.retry_clients;
+    file.sleeps = user.sleeps;
     let extends = !file.calls.is_empty()
         || !file.breakers.is_empty()
         || !file.apis.is_empty()
         || file.health.is_some()
         || !file.observability.is_empty()
-        || !file.observability_types.is_empty();
+        || !file.observability_types.is_empty()
+        || !file.retry_policies.is_empty()
+        || !file.retry_strategies.is_empty()
+        || !file.retry_errors.is_empty()
+        || !file.retry_clients.is_empty()
+        || !file.sleeps.is_empty();
     if extends {
         catalog.add(file, source_text);
     }

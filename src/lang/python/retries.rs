@@ -407,6 +407,10 @@ impl Extractor<'_, '_> {
                 p.observed = !logger_off || kw("on_backoff").is_some();
             }
             PolicyStyle::Urllib3 => {
+                // `Retry()` with no arguments is mostly a helper (`get_retry_after`) or a default.
+                if !args.is_some_and(|a| a.named_child_count() > 0) {
+                    return None;
+                }
                 let total = kw("total").or_else(|| pos(0));
                 match lit(total) {
                     Some(Value::Number { value }) if value <= 0.0 => return None,
@@ -1094,7 +1098,7 @@ impl Extractor<'_, '_> {
         }
         let mut used = std::collections::HashSet::new();
         find(try_body, 0, &mut |n| {
-            if n.kind() == "identifier" {
+            if matches!(n.kind(), "identifier" | "attribute") {
                 used.insert(self.text(n));
             }
             false
@@ -1110,12 +1114,25 @@ impl Extractor<'_, '_> {
             find(scope, 0, &mut |n| {
                 if matches!(n.kind(), "assignment" | "augmented_assignment") {
                     // `groups[:] = groups[:-1]`, `self.host = next_host`: the root name changes.
-                    if let Some(left) = n.child_by_field_id(F.left).and_then(super::root_name) {
+                    let left = n.child_by_field_id(F.left).and_then(|l| {
+                        // `self._conn = None` changes `self._conn`, not all of `self`.
+                        let root = super::root_name(l)?;
+                        Some(if matches!(self.text(root), "self" | "cls") {
+                            l
+                        } else {
+                            root
+                        })
+                    });
+                    if let Some(left) = left {
                         let name = self.text(left);
                         let fresh = n
                             .child_by_field_id(F.right)
                             .is_some_and(|r| FRESH.iter().any(|w| self.text(r).contains(w)));
-                        if used.contains(name) && (!retry_word(name) || fresh) {
+                        // `self._conn = None`: a reset for a reconnect, not a new input.
+                        let reset = n
+                            .child_by_field_id(F.right)
+                            .is_some_and(|r| matches!(r.kind(), "none" | "true" | "false"));
+                        if used.contains(name) && !reset && (!retry_word(name) || fresh) {
                             changes = true;
                         }
                     }
@@ -1172,17 +1189,16 @@ impl Extractor<'_, '_> {
 
     /// A conditional give-up anywhere in the loop: `if attempt >= 5: raise`, `if time.monotonic() > deadline: break`.
     fn gives_up(&self, body: Node<'_>) -> bool {
+        // `if retries_left > 0: ... else: raise` gives up in its `else`.
         find(body, 0, &mut |n| {
             n.kind() == "if_statement"
-                && n.child_by_field_name("consequence").is_some_and(|c| {
-                    find(c, 0, &mut |s| {
-                        matches!(
-                            s.kind(),
-                            "raise_statement" | "return_statement" | "break_statement"
-                        )
-                    })
-                    .is_some()
+                && find(n, 0, &mut |s| {
+                    matches!(
+                        s.kind(),
+                        "raise_statement" | "return_statement" | "break_statement"
+                    )
                 })
+                .is_some()
         })
         .is_some()
     }
@@ -1266,6 +1282,16 @@ impl Extractor<'_, '_> {
                 format!("{detail}: a constant delay"),
                 span,
             ),
+            // `sleep(attempt)`: the loop's counter, different every attempt.
+            "identifier"
+                if loop_node.child_by_field_id(F.left).is_some_and(|l| {
+                    self.text(l)
+                        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .any(|w| w == text)
+                }) =>
+            {
+                (RetryDelay::Unknown, detail, span)
+            }
             "identifier" | "attribute" => {
                 // `exc.retry_after`: read from what this attempt raised, so it may differ each time.
                 let from_error = arg.kind() == "attribute"
