@@ -578,6 +578,10 @@ fn a_killed_run_never_leaves_a_truncated_sarif() {
             .collect();
         if !leftovers.is_empty() {
             killed_mid_write += 1;
+            for name in &leftovers {
+                let name = name.to_string_lossy();
+                assert!(name.starts_with(".report.sarif."), "{name}");
+            }
             for name in leftovers {
                 std::fs::remove_file(out_dir.join(name)).unwrap();
             }

@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let lines = resilint::source::LineIndex::new(&text).line_count();
+    let lines = resilint::source::LineIndex::new(text).line_count();
     for lang in [Lang::Python, Lang::Rust] {
         let found = suppress::parse(lang, text);
         for s in &found {

@@ -93,6 +93,13 @@ pub fn write_file(format: Format, report: &Report<'_>, path: &Path) -> io::Resul
     // A temporary file is private (0600); the report keeps the mode of the file it replaces,
     // or is readable by all like any file a tool writes.
     let mut builder = tempfile::Builder::new();
+    // Named after the report, so one left by a killed run says what it was.
+    let prefix = format!(
+        ".{}.",
+        path.file_name()
+            .map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned())
+    );
+    builder.prefix(&prefix);
     #[cfg(unix)]
     let mode = std::fs::metadata(path).map_or_else(
         |_| std::os::unix::fs::PermissionsExt::from_mode(0o644),
