@@ -23,12 +23,6 @@ pub struct ServiceFacts {
     pub health_includes: Vec<String>,
 }
 
-impl ServiceFacts {
-    pub fn is_empty(&self) -> bool {
-        *self == ServiceFacts::default()
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AppKind {

@@ -88,10 +88,14 @@ impl Extractor<'_, '_> {
             return;
         };
         let method = self.text(method);
+        let routing = self.catalog.services.routing(Lang::Python);
+        let is = |names: &[String]| names.iter().any(|n| n == method);
+        if !(is(&routing.decorators) || is(&routing.register) || is(&routing.mounts)) {
+            return;
+        }
         // aiohttp registers on `app.router`.
         let owner = self.text(object);
         let owner = owner.strip_suffix(".router").unwrap_or(owner).to_string();
-        let routing = self.catalog.services.routing(Lang::Python);
         let known_owner = self
             .facts
             .service

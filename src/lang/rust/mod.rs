@@ -1061,8 +1061,9 @@ impl Extractor<'_, '_> {
         self.shutdown_chain(root, &methods);
         match root {
             Expr::Call(c) => {
-                self.service_call(c);
-                if let Some(callee) = self.call_callee(c) {
+                let callee = self.call_callee(c);
+                self.service_call(c, callee.as_deref());
+                if let Some(callee) = callee {
                     let fan_out = self.failure_call(c, &callee, &methods);
                     if self.is_fact(&callee) {
                         let chain = chain_of(self, &methods);
@@ -1666,8 +1667,9 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
                 self.chain(e)
             }
             Expr::Call(c) => {
-                self.service_call(c);
-                match self.call_callee(c) {
+                let callee = self.call_callee(c);
+                self.service_call(c, callee.as_deref());
+                match callee {
                     Some(callee) => {
                         self.obs_call(c);
                         let fan_out = self.failure_call(c, &callee, &[]);

@@ -20,24 +20,25 @@ use crate::service::is_error_status_name;
 const MAX_HANDLER_DEPTH: usize = 8;
 
 impl Extractor<'_, '_> {
-    /// Called for every call.
-    pub(super) fn service_call(&mut self, call: &syn::ExprCall) {
+    /// Called for every call, with its callee resolved through `use` (`None` for local items).
+    pub(super) fn service_call(&mut self, call: &syn::ExprCall, resolved: Option<&str>) {
         let Expr::Path(p) = &*call.func else { return };
-        let written = path_string(&p.path);
         let services = &self.catalog.services;
-        // `rocket::build()` in a crate whose launch fn is itself named `rocket`: a path of
-        // two or more segments names the crate, whatever the file defines.
-        let callee = match self.resolve(&written) {
+        let fallback;
+        let callee = match resolved {
             Some(callee) => callee,
-            None if written.contains("::")
-                && (services.constructor(Lang::Rust, &written).is_some()
-                    || services.server(Lang::Rust, &written).is_some()) =>
-            {
-                written.clone()
+            None => {
+                // `rocket::build()` in a crate whose launch fn is itself named `rocket`: a path
+                // of two or more segments names the crate, whatever the file defines.
+                fallback = path_string(&p.path);
+                let known = services.constructor(Lang::Rust, &fallback).is_some()
+                    || services.server(Lang::Rust, &fallback).is_some();
+                if !(fallback.contains("::") && known) {
+                    return;
+                }
+                fallback.as_str()
             }
-            None => return,
         };
-        let callee = callee.as_str();
         let in_test = self.in_test();
         let span = self.span(call.func.span());
         if let Some((framework, kind)) = services.constructor(Lang::Rust, callee) {
@@ -46,7 +47,7 @@ impl Extractor<'_, '_> {
                 kind,
                 binding: None,
                 factory: None,
-                constructor: format!("{written}("),
+                constructor: format!("{}(", path_string(&p.path)),
                 span,
                 in_test,
             };
