@@ -562,11 +562,20 @@ fn a_killed_run_never_leaves_a_truncated_sarif() {
     );
     std::fs::remove_file(&report).unwrap();
 
-    // Kill at points spread over the run, most of them late, where the report is written.
+    // Kill at points spread over the run, most of them late, where the report is written; a
+    // loaded machine stretches runs unevenly, so sweep again, shifted, until a kill has landed
+    // mid-write (at most four sweeps).
     let mut killed_mid_write = 0;
     const KILLS: u32 = 10;
-    for step in 0..KILLS {
-        let at = full.mul_f64(0.4 + 0.7 * f64::from(step) / f64::from(KILLS));
+    let mut kills = 0;
+    for step in 0..KILLS * 4 {
+        if step >= KILLS && step % KILLS == 0 && killed_mid_write > 0 {
+            break;
+        }
+        kills += 1;
+        let sweep = f64::from(step / KILLS);
+        let at =
+            full.mul_f64(0.4 + 0.7 * f64::from(step % KILLS) / f64::from(KILLS) + 0.017 * sweep);
         let mut child = start_run();
         std::thread::sleep(at);
         let _ = child.kill();
@@ -591,7 +600,7 @@ fn a_killed_run_never_leaves_a_truncated_sarif() {
             std::fs::remove_file(&report).unwrap();
         }
     }
-    eprintln!("{killed_mid_write} of {KILLS} runs were killed while writing (full run: {full:?})");
+    eprintln!("{killed_mid_write} of {kills} runs were killed while writing (full run: {full:?})");
     assert!(
         killed_mid_write > 0,
         "no run was killed while writing its report; full run took {full:?}"
