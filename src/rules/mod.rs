@@ -222,4 +222,9 @@ pub const PROJECT_CHECKS: &[&dyn ProjectCheck] = &[
     &health::liveness_checks_dependencies::LivenessChecksDependencies,
     &shutdown::no_graceful_shutdown::NoGracefulShutdown,
     &shutdown::client_not_closed::ClientNotClosed,
+    &observability::no_structured_logging::NoStructuredLogging,
+    &observability::no_correlation_id::NoCorrelationId,
+    &observability::no_metrics::NoMetrics,
+    &observability::no_latency_histogram::NoLatencyHistogram,
+    &observability::no_tracing::NoTracing,
 ];

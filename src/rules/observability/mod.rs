@@ -3,11 +3,59 @@
 //! `ObservabilityFacts::capabilities` per service.
 
 pub mod error_without_traceback;
+pub mod no_correlation_id;
+pub mod no_latency_histogram;
+pub mod no_metrics;
+pub mod no_structured_logging;
+pub mod no_tracing;
 pub mod print_logging;
 pub mod secret_in_log;
 pub mod sentry_misconfigured;
 
-use crate::facts::observability::LogCall;
+use crate::facts::observability::{Capability, CapabilityUse, LogCall};
+use crate::project::Unit;
+
+/// What a unit's non-test code shows of one capability: the first use, in file order. A
+/// capability configured in any module of the unit serves every service of it.
+pub(crate) fn unit_use<'u>(
+    unit: &'u Unit<'u>,
+    capability: Capability,
+) -> Option<&'u CapabilityUse> {
+    unit.files
+        .iter()
+        .find_map(|f| f.facts.observability.uses(capability).next())
+}
+
+/// Every non-test use of `capability` in the unit.
+pub(crate) fn unit_uses<'u>(
+    unit: &'u Unit<'u>,
+    capability: Capability,
+) -> impl Iterator<Item = &'u CapabilityUse> + 'u {
+    unit.files
+        .iter()
+        .flat_map(move |f| f.facts.observability.uses(capability))
+}
+
+/// An APM agent (ddtrace, New Relic, Elastic APM) instruments the server itself: it traces
+/// every request, carries the incoming trace context and derives request rate, error and
+/// latency metrics from the traces.
+pub(crate) fn is_apm_agent(via: &str) -> bool {
+    ["ddtrace", "newrelic.", "elasticapm."]
+        .iter()
+        .any(|p| via.starts_with(p))
+}
+
+/// Server-side tracing middleware that reads the incoming trace context (`traceparent`) for
+/// every request: OpenTelemetry instrumentors of the web framework, APM agents, and the Rust
+/// OpenTelemetry middlewares.
+pub(crate) fn traces_requests(via: &str) -> bool {
+    is_apm_agent(via)
+        || via.starts_with("opentelemetry.instrumentation.")
+        || via.starts_with("opentelemetry.distro.")
+        || via.starts_with("axum_tracing_opentelemetry::")
+        || via.starts_with("actix_web_opentelemetry::")
+        || via.starts_with("sentry_tower::")
+}
 
 /// How a log call is shown in a message: `logger.error(..)`, `tracing::warn!(..)`.
 pub(crate) fn shown(call: &LogCall) -> String {
