@@ -1,6 +1,6 @@
 //! OBS104 no-structured-logging: a service that logs, but only as plain text.
 
-use super::unit_use;
+use super::{unit_use, unit_uses};
 use crate::facts::observability::Capability;
 use crate::facts::Lang;
 use crate::rules::health::report_at_service;
@@ -9,9 +9,11 @@ use crate::service::UnitModel;
 
 pub struct NoStructuredLogging;
 
-/// Logging configured from a file the scan cannot read: its format is unknown.
-const EXTERNAL_CONFIG: [&str; 3] = [
+/// Logging configured from a file the scan cannot read (or, for `dictConfig`, from a dict
+/// that is usually loaded from one): its format is unknown.
+const EXTERNAL_CONFIG: [&str; 4] = [
     "logging.config.fileConfig",
+    "logging.config.dictConfig",
     "log4rs::init_file",
     "log4rs::init_config",
 ];
@@ -31,10 +33,12 @@ impl ProjectCheck for NoStructuredLogging {
         if unit_use(unit, Capability::StructuredLogging).is_some() {
             return;
         }
-        let setup = unit_use(unit, Capability::LoggingSetup);
-        if setup.is_some_and(|s| EXTERNAL_CONFIG.contains(&s.via.as_str())) {
+        if unit_uses(unit, Capability::LoggingSetup)
+            .any(|s| EXTERNAL_CONFIG.contains(&s.via.as_str()))
+        {
             return;
         }
+        let setup = unit_use(unit, Capability::LoggingSetup);
         let model = UnitModel::build(unit, cx.catalog);
         for service in &model.services {
             let lang = unit.files[service.file].file.lang;
