@@ -1,6 +1,6 @@
 //! The fuzz targets' seed inputs and every crash reproducer (`fuzz/seeds/<target>/`,
-//! `fuzz/regressions/<target>/`), run through the same code in the normal test suite, so a fixed
-//! crash stays fixed without cargo-fuzz.
+//! `fuzz/regressions/<target>/`; the front ends' seeds are the fixtures themselves), run through
+//! the same code in the normal test suite, so a fixed crash stays fixed without cargo-fuzz.
 
 use std::path::{Path, PathBuf};
 
@@ -8,15 +8,36 @@ use resilint::discover::{Discovery, SourceFile};
 use resilint::engine::{scan, ScanOptions};
 use resilint::facts::Lang;
 
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for path in entries.map(|e| e.unwrap().path()) {
+        if path.is_dir() {
+            files_under(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
 /// Every input kept for `target`: its seeds and its crash reproducers.
 fn inputs(target: &str) -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut found = Vec::new();
     for kind in ["seeds", "regressions"] {
-        let Ok(dir) = std::fs::read_dir(root.join(kind).join(target)) else {
-            continue;
-        };
-        found.extend(dir.map(|e| e.unwrap().path()));
+        files_under(&root.join("fuzz").join(kind).join(target), &mut found);
+    }
+    // The front ends start from the fixtures (`.ci/run` hands them to cargo-fuzz too).
+    let fixtures = match target {
+        "python_front_end" => Some("python"),
+        "rust_front_end" => Some("rust"),
+        _ => None,
+    };
+    if let Some(lang) = fixtures {
+        let mut sources = Vec::new();
+        files_under(&root.join("fixtures").join(lang), &mut sources);
+        found.extend(sources.into_iter().filter(|p| Lang::from_path(p).is_some()));
     }
     found.sort();
     assert!(!found.is_empty(), "no inputs kept for {target}");
