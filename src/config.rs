@@ -74,6 +74,13 @@ pub struct UserCatalog {
     pub retry_clients: Vec<RetryClientSpec>,
     #[serde(default)]
     pub sleeps: Vec<SleepSpec>,
+    /// In-house servers, signal helpers and client lifecycles, in the schema of
+    /// `rules/catalog/shutdown.toml`.
+    #[serde(default)]
+    pub serves: Vec<crate::catalog::ServeSpec>,
+    #[serde(default)]
+    pub signals: Vec<crate::catalog::SignalSpec>,
+    pub lifecycle: Option<crate::catalog::LifecycleSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -473,18 +480,9 @@ pub fn extend_catalog(catalog: &mut Catalog, options: &mut Options, source_text:
     file.retry_errors = user.retry_errors;
     file.retry_clients = user.retry_clients;
     file.sleeps = user.sleeps;
-    let extends = !file.calls.is_empty()
-        || !file.breakers.is_empty()
-        || !file.apis.is_empty()
-        || file.health.is_some()
-        || !file.observability.is_empty()
-        || !file.observability_types.is_empty()
-        || !file.retry_policies.is_empty()
-        || !file.retry_strategies.is_empty()
-        || !file.retry_errors.is_empty()
-        || !file.retry_clients.is_empty()
-        || !file.sleeps.is_empty();
-    if extends {
-        catalog.add(file, source_text);
-    }
+    file.serves = user.serves;
+    file.signals = user.signals;
+    file.lifecycle = user.lifecycle;
+    // Always added, even when empty: the config's text then feeds the facts cache's key.
+    catalog.add(file, source_text);
 }

@@ -519,3 +519,46 @@ fn rule_explains_one_rule_with_examples() {
     assert!(missing.stderr.contains("NOPE"));
     assert!(missing.stdout.is_empty());
 }
+
+/// An in-house server declared in the config is judged like the catalogued ones (RES601).
+#[test]
+fn config_extends_the_shutdown_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "Cargo.toml",
+        "[package]\nname = \"svc\"\nversion = \"0.1.0\"\n",
+    );
+    write(
+        d,
+        "src/main.rs",
+        "async fn run(l: tokio::net::TcpListener, app: axum::Router) -> std::io::Result<()> {\n    acme_http::Server::bind(l).serve(app).await\n}\n",
+    );
+    let args = [
+        "check",
+        ".",
+        "--select",
+        "RES601",
+        "--format",
+        "concise",
+        "--no-cache",
+    ];
+    assert_eq!(
+        resilint(d, &args).code,
+        0,
+        "unknown to the built-in catalog"
+    );
+    write(
+        d,
+        "resilint.toml",
+        "[[catalog.serves]]\nlang = \"rust\"\ncallee = \"acme_http::Server::bind\"\ngraceful = [\"with_graceful_shutdown\"]\nserving = [\"serve\"]\nfix = \"acme_http::Server::bind(addr).serve(app).with_graceful_shutdown(signal)\"\n",
+    );
+    let run = resilint(d, &args);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("src/main.rs:2:5: error[RES601]"),
+        "{}",
+        run.stdout
+    );
+}
