@@ -31,6 +31,9 @@ pub enum Role {
     /// Does I/O whose `Result` should not be dropped or unwrapped (RES402, RES403), for calls
     /// that are not awaited (awaited external calls always count).
     IoResult,
+    /// Takes the next message from a broker or work queue: a `while True:` loop around it is
+    /// a worker loop that must stop on SIGTERM (RES601).
+    Receive,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -18,8 +18,22 @@ pub struct ShutdownFacts {
     /// Names (the last part: `client` of `app.state.client`) on which a close method is called
     /// or referenced, or that are used as a context manager.
     pub closed: Vec<String>,
-    /// Python: waits without a deadline inside functions this file registers as shutdown code.
+    /// Waits without a deadline in shutdown code: Python functions this file registers as
+    /// shutdown code, Rust drains (`GracefulShutdown::shutdown().await`, `graceful_shutdown(None)`).
     pub waits: Vec<WaitFact>,
+    /// Python: `while True:` loops that take messages from a broker or work queue.
+    pub worker_loops: Vec<WorkerLoopFact>,
+}
+
+/// A loop that runs until the process dies, taking the next message each time round:
+/// `while True: msg = consumer.poll(1.0)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkerLoopFact {
+    /// The receiving call, as written: `consumer.poll`.
+    pub receive: String,
+    /// The loop header.
+    pub span: Span,
+    pub in_test: bool,
 }
 
 /// A call that starts serving and must be told how to stop: `axum::serve(..)` and the methods

@@ -4,9 +4,11 @@
 use tree_sitter::Node;
 
 use super::{Ctx, Extractor, F};
-use crate::facts::{ClientFact, Lang, ServeFact, Signal, SignalFact, WaitFact};
+use crate::api_roles::Role;
+use crate::facts::{ClientFact, Lang, ServeFact, Signal, SignalFact, WaitFact, WorkerLoopFact};
 
-/// Bounds the walk that looks for a `yield` before a wait in a lifespan function.
+/// Bounds the walks that look for a `yield` before a wait in a lifespan function, or for a way
+/// out of a loop.
 const MAX_YIELD_SEARCH: usize = 10_000;
 
 /// What is only known once the whole file is read: which functions are shutdown code.
@@ -101,6 +103,61 @@ impl Extractor<'_, '_> {
             }
         }
         self.note_wait(call, function, callee, method, ctx);
+        self.note_worker_loop(call, function, callee, method, in_test);
+    }
+
+    /// The header (`while True`) of the loop a call runs in, when the nearest loop of its
+    /// function runs forever; `while not stopping:` has a way out and is no such loop.
+    fn endless_loop(&self, call: Node<'_>) -> Option<crate::facts::Span> {
+        let mut at = call.parent();
+        while let Some(p) = at {
+            match p.kind() {
+                "function_definition" | "lambda" | "class_definition" | "for_statement" => {
+                    return None
+                }
+                "while_statement" => {
+                    let condition = p.child_by_field_id(F.condition)?;
+                    let endless = matches!(self.text(condition), "True" | "1")
+                        && p.child_by_field_id(F.body).is_some_and(|b| !leaves_loop(b));
+                    let header = self.span(p);
+                    let end = self.span(condition);
+                    return endless.then_some(crate::facts::Span {
+                        end_line: end.end_line,
+                        end_col: end.end_col,
+                        ..header
+                    });
+                }
+                _ => {}
+            }
+            at = p.parent();
+        }
+        None
+    }
+
+    /// A call that takes the next message (`consumer.poll(1.0)`) inside a `while True:` loop
+    /// makes the loop a worker loop, reported at its header.
+    fn note_worker_loop(
+        &mut self,
+        call: Node<'_>,
+        function: Node<'_>,
+        callee: Option<&str>,
+        method: Option<&str>,
+        in_test: bool,
+    ) {
+        let receives = callee.is_some_and(|c| self.catalog.api(Lang::Python, c, Role::Receive).is_some())
+            || method.is_some_and(|m| self.catalog.api_method(Lang::Python, m, Role::Receive).is_some());
+        let Some(span) = receives.then(|| self.endless_loop(call)).flatten() else {
+            return;
+        };
+        if self.facts.shutdown.worker_loops.iter().any(|w| w.span == span) {
+            return;
+        }
+        self.remember_line(span.line);
+        self.facts.shutdown.worker_loops.push(WorkerLoopFact {
+            receive: self.text(function).to_string(),
+            span,
+            in_test,
+        });
     }
 
     /// `async with client:` / `with engine:` closes what it enters.
@@ -359,6 +416,53 @@ fn enclosing_def(node: Node<'_>) -> Option<Node<'_>> {
         at = p.parent();
     }
     None
+}
+
+/// Whether a loop body has a `break` or `return` of its own (`while True: .. if not batch:
+/// break` drains and ends); nested loops' breaks and nested functions do not count.
+fn leaves_loop(body: Node<'_>) -> bool {
+    let mut stack = vec![body];
+    let mut seen = 0;
+    while let Some(n) = stack.pop() {
+        seen += 1;
+        if seen > MAX_YIELD_SEARCH {
+            return false;
+        }
+        match n.kind() {
+            "break_statement" | "return_statement" => return true,
+            "function_definition" | "lambda" | "class_definition" => continue,
+            "for_statement" | "while_statement" => {
+                // A `return` inside an inner loop still leaves; its `break` does not.
+                if has_return(n) {
+                    return true;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.named_children(&mut cursor));
+    }
+    false
+}
+
+fn has_return(body: Node<'_>) -> bool {
+    let mut stack = vec![body];
+    let mut seen = 0;
+    while let Some(n) = stack.pop() {
+        seen += 1;
+        if seen > MAX_YIELD_SEARCH {
+            return false;
+        }
+        match n.kind() {
+            "return_statement" => return true,
+            "function_definition" | "lambda" | "class_definition" => continue,
+            _ => {}
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.named_children(&mut cursor));
+    }
+    false
 }
 
 /// Whether the function has a `yield` of its own that ends before `byte`.

@@ -67,11 +67,30 @@ impl ProjectCheck for NoGracefulShutdown {
                 );
             }
         }
+        if !sigterm {
+            self.worker_loops(cx);
+        }
         self.apps_holding_clients(cx);
     }
 }
 
 impl NoGracefulShutdown {
+    /// `while True:` loops taking messages in a unit that never handles SIGTERM: the process
+    /// dies between two messages or in the middle of one.
+    fn worker_loops(&self, cx: &mut ProjectCx<'_>) {
+        let unit = cx.unit;
+        for (index, file) in unit.files.iter().enumerate() {
+            for worker in file.facts.shutdown.worker_loops.iter().filter(|w| !w.in_test) {
+                let message = format!(
+                    "worker loop around `{}` with no SIGTERM handler: on `docker stop` or a pod's termination the process is killed mid-message, so the message in hand is lost or redelivered and offsets or acks are never committed",
+                    worker.receive
+                );
+                let help = "install `signal.signal(signal.SIGTERM, handler)` that sets a flag, loop `while not stopping:`, and after the loop commit and close the consumer".to_string();
+                cx.report(self.id(), index, worker.span, message, Some(help));
+            }
+        }
+    }
+
     /// FastAPI / Starlette apps in a unit that holds long-lived clients but gives no app a
     /// lifespan or shutdown handler: on SIGTERM the server stops and nothing closes them.
     fn apps_holding_clients(&self, cx: &mut ProjectCx<'_>) {
