@@ -34,6 +34,9 @@ pub enum Role {
     /// Takes the next message from a broker or work queue: a `while True:` loop around it is
     /// a worker loop that must stop on SIGTERM (RES601).
     Receive,
+    /// Waits for in-flight work during shutdown (RES602): bounded only by a deadline around
+    /// it, or by its own argument at `position` (where `None` waits forever).
+    Drain,
 }
 
 #[derive(Debug, Clone, Deserialize)]

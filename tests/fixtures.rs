@@ -90,14 +90,25 @@ fn expectations(text: &str, lang: Lang) -> BTreeMap<(u32, String), usize> {
         let Some(at) = line.rfind(marker) else {
             continue;
         };
-        for rule in line[at + marker.len()..].split(',') {
-            let rule = rule.split_whitespace().next().unwrap_or("");
-            if !rule.is_empty() {
-                *out.entry((i as u32 + 1, rule.to_string())).or_insert(0) += 1;
-            }
+        for rule in marked_rules(&line[at + marker.len()..]) {
+            *out.entry((i as u32 + 1, rule.to_string())).or_insert(0) += 1;
         }
     }
     out
+}
+
+/// The rule IDs after a marker: `RES101, RES106 (why)`. The IDs end at the explanation in
+/// parentheses or at the next marker (`# ok: RES101  # expect: RES102`).
+fn marked_rules(rest: &str) -> Vec<&str> {
+    let end = ["(", "#", "//"]
+        .iter()
+        .filter_map(|stop| rest.find(stop))
+        .min()
+        .unwrap_or(rest.len());
+    rest[..end]
+        .split(',')
+        .filter_map(|rule| rule.split_whitespace().next())
+        .collect()
 }
 
 fn options_for(case: &Case) -> ScanOptions {
@@ -265,9 +276,10 @@ fn every_rule_has_positive_and_negative_cases() {
         for line in std::fs::read_to_string(path).unwrap().lines() {
             for (marker, kind) in [(expect, "expect"), (ok, "ok")] {
                 if let Some(at) = line.rfind(marker) {
-                    for rule in line[at + marker.len()..].split(',') {
-                        let rule = rule.split_whitespace().next().unwrap_or("").to_string();
-                        *counts.entry((rule, lang_name, kind)).or_insert(0) += 1;
+                    for rule in marked_rules(&line[at + marker.len()..]) {
+                        *counts
+                            .entry((rule.to_string(), lang_name, kind))
+                            .or_insert(0) += 1;
                     }
                 }
             }

@@ -1,11 +1,11 @@
-//! What the front-end fuzz targets share: one file scanned the way `resilint check` scans it,
-//! then rendered in every report format.
+//! What the fuzz targets share: one file scanned the way `resilint check` scans it, and its
+//! findings rendered in every report format.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use resilint::discover::{Discovery, SourceFile};
-use resilint::engine::{self, ScanOptions};
+use resilint::engine::{self, ScanOptions, ScanResult};
 use resilint::facts::Lang;
 use resilint::report::{self, Format, Report};
 
@@ -26,9 +26,9 @@ fn options() -> &'static ScanOptions {
     })
 }
 
-/// Writes `bytes` as `input.<ext>`, scans it, and renders every format. Any panic inside is a
-/// crash to the fuzzer: libfuzzer-sys aborts on panic, before the engine's `catch_unwind`.
-pub fn scan_one(lang: Lang, ext: &str, bytes: &[u8]) {
+/// Writes `bytes` as `input.<ext>` and scans it. Any panic inside is a crash to the fuzzer:
+/// libfuzzer-sys aborts on panic, before the engine's `catch_unwind`.
+pub fn scan_one(lang: Lang, ext: &str, bytes: &[u8]) -> ScanResult {
     let dir = scratch().path();
     let name = format!("input.{ext}");
     let path: PathBuf = dir.join(&name);
@@ -42,7 +42,12 @@ pub fn scan_one(lang: Lang, ext: &str, bytes: &[u8]) {
         }],
         ..Discovery::default()
     };
-    let result = engine::scan(&discovery, options());
+    engine::scan(&discovery, options())
+}
+
+/// Renders a scan's findings in every format there is, so a new one is fuzzed from the day it
+/// is added. Kept out of the front-end targets: rendering costs more than scanning a small input.
+pub fn render_all(result: &ScanResult) {
     let report = Report {
         findings: &result.findings,
         stats: &result.stats,
@@ -52,12 +57,11 @@ pub fn scan_one(lang: Lang, ext: &str, bytes: &[u8]) {
             .iter()
             .filter(|r| result.findings.iter().any(|f| f.rule == r.id))
             .collect(),
-        root: dir,
+        root: scratch().path(),
         color: false,
         companions: Vec::new(),
         shard: None,
     };
-    // Every format there is, so a new one is fuzzed from the day it is added.
     for &format in <Format as clap::ValueEnum>::value_variants() {
         report::write(format, &report, &mut std::io::sink()).expect("writing to nowhere");
     }

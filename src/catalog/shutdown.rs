@@ -10,7 +10,8 @@ use crate::facts::{Lang, Signal};
 /// A server start: graceful when one of `graceful` is chained on it; a chain with none of
 /// `graceful` but one of `serving` (or with no methods, when `serving` is empty) starts it
 /// without one. `stops_on_signals` says the library drains on SIGTERM by itself unless one of
-/// `disables_signals` is chained.
+/// `disables_signals` is chained; `stopped_by_code` that only the project's own SIGTERM handling
+/// can stop it (a raw accept loop, `asyncio.start_server`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServeSpec {
@@ -24,6 +25,8 @@ pub struct ServeSpec {
     pub stops_on_signals: bool,
     #[serde(default)]
     pub disables_signals: Vec<String>,
+    #[serde(default)]
+    pub stopped_by_code: bool,
     /// The corrected call, for the help line.
     pub fix: String,
 }

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 pub mod service;
 pub use service::ServiceFacts;
 pub mod shutdown;
-pub use shutdown::{ClientFact, ServeFact, ShutdownFacts, Signal, SignalFact, WaitFact, WorkerLoopFact};
+pub use shutdown::{
+    ClientFact, ServeFact, ShutdownFacts, Signal, SignalFact, WaitFact, WorkerLoopFact,
+};
 mod retries;
 pub use retries::*;
 mod breakers;

@@ -80,4 +80,6 @@ pub struct WaitFact {
     pub what: String,
     pub span: Span,
     pub in_test: bool,
+    /// How to bound it, from the catalog (Rust drains); `None` for Python's waits.
+    pub fix: Option<String>,
 }

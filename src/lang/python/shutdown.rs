@@ -144,12 +144,23 @@ impl Extractor<'_, '_> {
         method: Option<&str>,
         in_test: bool,
     ) {
-        let receives = callee.is_some_and(|c| self.catalog.api(Lang::Python, c, Role::Receive).is_some())
-            || method.is_some_and(|m| self.catalog.api_method(Lang::Python, m, Role::Receive).is_some());
+        let receives = callee
+            .is_some_and(|c| self.catalog.api(Lang::Python, c, Role::Receive).is_some())
+            || method.is_some_and(|m| {
+                self.catalog
+                    .api_method(Lang::Python, m, Role::Receive)
+                    .is_some()
+            });
         let Some(span) = receives.then(|| self.endless_loop(call)).flatten() else {
             return;
         };
-        if self.facts.shutdown.worker_loops.iter().any(|w| w.span == span) {
+        if self
+            .facts
+            .shutdown
+            .worker_loops
+            .iter()
+            .any(|w| w.span == span)
+        {
             return;
         }
         self.remember_line(span.line);
@@ -402,6 +413,7 @@ impl Extractor<'_, '_> {
             what,
             span: self.span(function),
             in_test: ctx.in_test || self.file_is_test,
+            fix: None,
         };
         self.shutdown.waits.push((name, after_yield, wait));
     }

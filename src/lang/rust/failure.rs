@@ -99,6 +99,12 @@ impl Extractor<'_, '_> {
         self.failure.loops.pop();
     }
 
+    /// Inside a loop of the current function.
+    pub(super) fn in_loop(&self) -> bool {
+        let base = self.failure.open.last().map_or(0, |(_, l)| *l);
+        self.failure.loops.len() > base
+    }
+
     fn in_item_loop(&self, span: Span) -> bool {
         let base = self.failure.open.last().map_or(0, |(_, l)| *l);
         let in_loop = self

@@ -29,14 +29,25 @@ impl ProjectCheck for NoGracefulShutdown {
                 // `axum::serve`, `Server::builder`: the last two parts of the path.
                 let parts: Vec<&str> = serve.callee.rsplit("::").take(2).collect();
                 let short = parts.into_iter().rev().collect::<Vec<_>>().join("::");
-                let message = if lang == Lang::Python {
-                    if sigterm {
+                let message = if spec.stopped_by_code {
+                    let serving = spec.serving.is_empty() || chained(&spec.serving);
+                    if !serving || sigterm {
                         continue;
                     }
-                    format!(
-                        "`{}` serves with no SIGTERM handler: on `docker stop` or a pod's termination the process is killed with connections open and requests half-served",
-                        serve.callee
-                    )
+                    if lang == Lang::Rust && signals.contains(&Signal::Interrupt) {
+                        format!(
+                            "`{short}` accept loop stops only on Ctrl-C: the project awaits `ctrl_c()` (SIGINT), but Kubernetes, systemd and `docker stop` send SIGTERM, so the process is killed after its grace period with connections open"
+                        )
+                    } else {
+                        let what = if lang == Lang::Rust {
+                            format!("the accept loop on `{short}`")
+                        } else {
+                            format!("`{}`", serve.callee)
+                        };
+                        format!(
+                            "{what} serves with no SIGTERM handler: on `docker stop` or a pod's termination the process is killed with connections open and requests half-served"
+                        )
+                    }
                 } else if spec.stops_on_signals {
                     if !chained(&spec.disables_signals) || sigterm {
                         continue;
@@ -80,7 +91,13 @@ impl NoGracefulShutdown {
     fn worker_loops(&self, cx: &mut ProjectCx<'_>) {
         let unit = cx.unit;
         for (index, file) in unit.files.iter().enumerate() {
-            for worker in file.facts.shutdown.worker_loops.iter().filter(|w| !w.in_test) {
+            for worker in file
+                .facts
+                .shutdown
+                .worker_loops
+                .iter()
+                .filter(|w| !w.in_test)
+            {
                 let message = format!(
                     "worker loop around `{}` with no SIGTERM handler: on `docker stop` or a pod's termination the process is killed mid-message, so the message in hand is lost or redelivered and offsets or acks are never committed",
                     worker.receive

@@ -15,7 +15,9 @@ impl Check for ShutdownWithoutDeadline {
                 "shutdown waits on `{}` with no deadline: one stuck task or thread holds the process until the orchestrator kills it (SIGKILL after the grace period), skipping the rest of the cleanup",
                 wait.what
             );
-            let help = if wait.what.ends_with(".join()") {
+            let help = if let Some(fix) = &wait.fix {
+                fix.clone()
+            } else if wait.what.ends_with(".join()") {
                 format!(
                     "bound the wait below the grace period: `await asyncio.wait_for({}, timeout=20)` for a queue, `{}(timeout=20)` for a thread",
                     wait.what,
