@@ -61,6 +61,20 @@ impl Catalog {
             .find(|b| b.lang == lang && b.constructors.iter().any(|c| c == callee))
     }
 
+    /// Whether a qualified name lies in the package of a breaker library (`pybreaker`,
+    /// `pybreaker.CircuitBreaker`): a file importing none has no library breaker.
+    pub fn in_breaker_package(&self, lang: Lang, qualified: &str) -> bool {
+        let sep = if lang == Lang::Rust { "::" } else { "." };
+        let top = qualified.split(sep).next();
+        self.breakers.iter().filter(|b| b.lang == lang).any(|b| {
+            b.constructors
+                .iter()
+                .chain(&b.threshold_calls)
+                .chain(&b.open_duration_calls)
+                .any(|c| c.split(sep).next() == top)
+        })
+    }
+
     /// A call anywhere that gives a breaker library a threshold or an open duration.
     pub fn breaker_value_call(
         &self,

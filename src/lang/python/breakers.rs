@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use super::{literal, Extractor, F, MAX_DEPTH};
+use super::{for_each_child, literal, Extractor, Kind, F, MAX_DEPTH};
 use crate::catalog::{BreakerSpec, Unit};
 use crate::facts::{
     name_says_millis, names_breaker, names_failure_counting, names_hook, setting_kind, Arg,
@@ -84,6 +84,9 @@ struct Gathered<'t> {
 impl Extractor<'_, '_> {
     /// Finds the file's breakers; runs after pass 2, so only module-level names resolve.
     pub(super) fn collect_breakers<'t>(&mut self, root: Node<'t>) {
+        if !self.may_hold_breakers() {
+            return;
+        }
         let mut g = Gathered::default();
         self.gather(root, 0, None, None, &mut g);
         let mut out = BreakerFacts::default();
@@ -108,6 +111,25 @@ impl Extractor<'_, '_> {
         self.facts.breakers = out;
     }
 
+    /// Whether the file can hold a breaker, decided before walking its tree again: a library
+    /// breaker needs an import from a breaker library; a hand-written one needs an open state
+    /// (`open`, `tripped`) and evidence that it is a breaker (a name with `breaker`, `circuit`,
+    /// failure counting or a `threshold`).
+    fn may_hold_breakers(&self) -> bool {
+        let imports_library = self
+            .aliases
+            .values()
+            .any(|q| self.catalog.in_breaker_package(Lang::Python, q));
+        if imports_library {
+            return true;
+        }
+        let lower = self.src.to_ascii_lowercase();
+        let evidence = ["breaker", "circuit", "fail", "threshold"]
+            .iter()
+            .any(|w| lower.contains(w));
+        evidence && (lower.contains("open") || lower.contains("tripped"))
+    }
+
     fn gather<'t>(
         &self,
         node: Node<'t>,
@@ -120,7 +142,7 @@ impl Extractor<'_, '_> {
             return;
         }
         let (mut class, mut function) = (class, function);
-        match node.kind() {
+        match node.kind_name() {
             "ERROR" => return,
             "class_definition" => {
                 let name = node
@@ -157,9 +179,9 @@ impl Extractor<'_, '_> {
                 });
                 // A method directly in the class body, possibly decorated.
                 let in_body = node.parent().is_some_and(|p| {
-                    p.kind() == "block"
-                        || (p.kind() == "decorated_definition"
-                            && p.parent().is_some_and(|b| b.kind() == "block"))
+                    p.kind_name() == "block"
+                        || (p.kind_name() == "decorated_definition"
+                            && p.parent().is_some_and(|b| b.kind_name() == "block"))
                 });
                 if let (Some(c), None, true) = (class, function, in_body) {
                     g.classes[c].methods.push(index);
@@ -170,12 +192,12 @@ impl Extractor<'_, '_> {
             "argument_list" | "return_statement" => {
                 let mut cursor = node.walk();
                 for arg in node.named_children(&mut cursor) {
-                    let value = match arg.kind() {
+                    let value = match arg.kind_name() {
                         "keyword_argument" => arg.child_by_field_id(F.value),
                         _ => Some(arg),
                     };
                     if let Some(v) =
-                        value.filter(|v| matches!(v.kind(), "identifier" | "attribute"))
+                        value.filter(|v| matches!(v.kind_name(), "identifier" | "attribute"))
                     {
                         g.handed_on.insert(self.text(v).to_string());
                     }
@@ -200,15 +222,9 @@ impl Extractor<'_, '_> {
             }
             _ => {}
         }
-        let mut cursor = node.walk();
-        if cursor.goto_first_child() {
-            loop {
-                self.gather(cursor.node(), depth + 1, class, function, g);
-                if !cursor.goto_next_sibling() {
-                    break;
-                }
-            }
-        }
+        for_each_child(node, |child| {
+            self.gather(child, depth + 1, class, function, g)
+        });
     }
 
     /// The states a class body names with its own assignments: an `Enum`'s members or a
@@ -217,12 +233,15 @@ impl Extractor<'_, '_> {
         let mut cursor = body.walk();
         let mut states = Vec::new();
         for stmt in body.named_children(&mut cursor) {
-            let Some(assign) = stmt.named_child(0).filter(|n| n.kind() == "assignment") else {
+            let Some(assign) = stmt
+                .named_child(0)
+                .filter(|n| n.kind_name() == "assignment")
+            else {
                 continue;
             };
             let Some(left) = assign
                 .child_by_field_id(F.left)
-                .filter(|l| l.kind() == "identifier")
+                .filter(|l| l.kind_name() == "identifier")
             else {
                 continue;
             };
@@ -238,7 +257,7 @@ impl Extractor<'_, '_> {
             return;
         };
         let qualname = self.qualname_raw(f);
-        let (receiver, name) = match f.kind() {
+        let (receiver, name) = match f.kind_name() {
             "identifier" => (None, self.text(f)),
             "attribute" => (
                 f.child_by_field_id(F.object),
@@ -273,12 +292,12 @@ impl Extractor<'_, '_> {
         {
             let parent = call.parent();
             let target = parent
-                .filter(|p| p.kind() == "assignment")
+                .filter(|p| p.kind_name() == "assignment")
                 .and_then(|p| p.child_by_field_id(F.left))
                 .map(|l| self.text(l).to_string());
             let handed_on = parent.is_some_and(|p| {
                 matches!(
-                    p.kind(),
+                    p.kind_name(),
                     "return_statement" | "argument_list" | "keyword_argument" | "yield"
                 )
             });
@@ -290,7 +309,7 @@ impl Extractor<'_, '_> {
                 handed_on,
             });
         }
-        if f.kind() == "identifier" {
+        if f.kind_name() == "identifier" {
             g.local_calls.push((name.to_string(), call));
         }
         if let (Some(receiver), Some(args)) = (receiver, call.child_by_field_id(F.arguments)) {
@@ -312,7 +331,7 @@ impl Extractor<'_, '_> {
         ) else {
             return;
         };
-        if function.is_none() && class.is_none() && left.kind() == "identifier" {
+        if function.is_none() && class.is_none() && left.kind_name() == "identifier" {
             if let Some(Value::Str { value }) = literal(self, right, 0) {
                 // `STATE_OPEN = "open"`: both the name and the value name the state.
                 let name = self.text(left);
@@ -328,7 +347,7 @@ impl Extractor<'_, '_> {
             return;
         };
         // `old, self.state = self.state, State.OPEN`: each target with its value.
-        let pairs: Vec<(Node<'t>, Node<'t>)> = match (left.kind(), right.kind()) {
+        let pairs: Vec<(Node<'t>, Node<'t>)> = match (left.kind_name(), right.kind_name()) {
             ("pattern_list" | "tuple_pattern", "expression_list" | "tuple") => {
                 let (mut lc, mut rc) = (left.walk(), right.walk());
                 let targets: Vec<Node<'t>> = left.named_children(&mut lc).collect();
@@ -341,7 +360,7 @@ impl Extractor<'_, '_> {
             _ => vec![(left, right)],
         };
         for (target, value) in pairs {
-            if target.kind() != "attribute" {
+            if target.kind_name() != "attribute" {
                 continue;
             }
             let (Some(object), Some(attr)) = (
@@ -496,7 +515,7 @@ impl Extractor<'_, '_> {
         let mut cursor = args.walk();
         let found = args
             .named_children(&mut cursor)
-            .filter(|a| a.kind() == "keyword_argument")
+            .filter(|a| a.kind_name() == "keyword_argument")
             .filter(|a| {
                 a.child_by_field_id(F.name)
                     .is_some_and(|n| names.iter().any(|x| x == self.text(n)))
@@ -511,17 +530,17 @@ impl Extractor<'_, '_> {
         if depth > MAX_HELPER_DEPTH {
             return Recorded::BOTH;
         }
-        match node.kind() {
+        match node.kind_name() {
             "list" | "tuple" | "argument_list" | "parenthesized_expression" => {
                 let mut cursor = node.walk();
                 node.named_children(&mut cursor)
-                    .filter(|n| n.kind() != "comment")
+                    .filter(|n| n.kind_name() != "comment")
                     .fold(Recorded::default(), |acc, n| {
                         acc.or(self.listeners_record(n, g, depth + 1))
                     })
             }
             "call" => match node.child_by_field_id(F.function) {
-                Some(f) if f.kind() == "identifier" => self.defined_records(self.text(f), g),
+                Some(f) if f.kind_name() == "identifier" => self.defined_records(self.text(f), g),
                 _ => Recorded::BOTH,
             },
             "identifier" => self.defined_records(self.text(node), g),
@@ -553,10 +572,10 @@ impl Extractor<'_, '_> {
                     let text = self.text(base);
                     let library_base = text.ends_with("CircuitBreakerListener")
                         || matches!(text, "object" | "ABC" | "abc.ABC");
-                    if library_base || base.kind() == "keyword_argument" {
+                    if library_base || base.kind_name() == "keyword_argument" {
                         continue;
                     }
-                    inherited = inherited.or(if base.kind() == "identifier" {
+                    inherited = inherited.or(if base.kind_name() == "identifier" {
                         self.defined_records_at(text, g, depth + 1)
                     } else {
                         Recorded::BOTH
@@ -582,7 +601,7 @@ impl Extractor<'_, '_> {
         value: Node<'_>,
         g: &Gathered<'t>,
     ) -> Option<(StateName, Option<usize>)> {
-        match value.kind() {
+        match value.kind_name() {
             "attribute" => {
                 let object = value.child_by_field_id(F.object)?;
                 let attr = value.child_by_field_id(F.attribute)?;
@@ -748,22 +767,24 @@ impl Extractor<'_, '_> {
         let mut found: Vec<(Node<'_>, Node<'_>)> = Vec::new();
         let mut cursor = body.walk();
         for member in body.named_children(&mut cursor) {
-            let member = match member.kind() {
+            let member = match member.kind_name() {
                 "decorated_definition" => match member.child_by_field_id(F.definition) {
                     Some(d) => d,
                     None => continue,
                 },
                 _ => member,
             };
-            match member.kind() {
+            match member.kind_name() {
                 "expression_statement" => {
-                    if let Some(assign) = member.named_child(0).filter(|n| n.kind() == "assignment")
+                    if let Some(assign) = member
+                        .named_child(0)
+                        .filter(|n| n.kind_name() == "assignment")
                     {
                         if let (Some(l), Some(r)) = (
                             assign.child_by_field_id(F.left),
                             assign.child_by_field_id(F.right),
                         ) {
-                            if l.kind() == "identifier" {
+                            if l.kind_name() == "identifier" {
                                 found.push((l, r));
                             }
                         }
@@ -777,7 +798,10 @@ impl Extractor<'_, '_> {
                     if let Some(params) = member.child_by_field_id(F.parameters) {
                         let mut c = params.walk();
                         for p in params.named_children(&mut c) {
-                            if matches!(p.kind(), "default_parameter" | "typed_default_parameter") {
+                            if matches!(
+                                p.kind_name(),
+                                "default_parameter" | "typed_default_parameter"
+                            ) {
                                 if let (Some(n), Some(v)) =
                                     (p.child_by_field_id(F.name), p.child_by_field_id(F.value))
                                 {
@@ -789,8 +813,9 @@ impl Extractor<'_, '_> {
                     if let Some(block) = member.child_by_field_id(F.body) {
                         let mut c = block.walk();
                         for stmt in block.named_children(&mut c) {
-                            let Some(assign) =
-                                stmt.named_child(0).filter(|n| n.kind() == "assignment")
+                            let Some(assign) = stmt
+                                .named_child(0)
+                                .filter(|n| n.kind_name() == "assignment")
                             else {
                                 continue;
                             };
@@ -798,7 +823,7 @@ impl Extractor<'_, '_> {
                                 assign.child_by_field_id(F.left),
                                 assign.child_by_field_id(F.right),
                             ) {
-                                let on_self = l.kind() == "attribute"
+                                let on_self = l.kind_name() == "attribute"
                                     && l.child_by_field_id(F.object)
                                         .is_some_and(|o| self.text(o) == "self");
                                 if let (true, Some(attr)) =

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use super::{dotted, Ctx, Extractor, F};
+use super::{dotted, Ctx, Extractor, Kind, F};
 use crate::api_roles::Role;
 use crate::facts::{CacheDecorator, CallFact, FanOut, FanOutKind, Lang, Span, Swallowed, Value};
 
@@ -73,14 +73,14 @@ const CLEANUP_CALLS: &[&str] = &[
 /// `plugin.load()`, `stage()`: a call given nothing from the item, the shape of starting or
 /// stopping components the process owns (or a fixed set of workers) rather than per-item work.
 fn is_lifecycle_call(node: Node<'_>) -> bool {
-    let call = if node.kind() == "await" {
+    let call = if node.kind_name() == "await" {
         node.named_child(0)
     } else {
         Some(node)
     };
-    call.filter(|c| c.kind() == "call").is_some_and(|c| {
+    call.filter(|c| c.kind_name() == "call").is_some_and(|c| {
         c.child_by_field_id(F.arguments)
-            .is_some_and(|a| a.kind() == "argument_list" && a.named_child_count() == 0)
+            .is_some_and(|a| a.kind_name() == "argument_list" && a.named_child_count() == 0)
     })
 }
 
@@ -111,7 +111,7 @@ const CLIENT_METHODS: &[&str] = &[
 impl Extractor<'_, '_> {
     /// Called for every node of pass 2 before it is visited.
     pub(super) fn failure_node(&mut self, node: Node<'_>, ctx: &Ctx) {
-        match node.kind() {
+        match node.kind_name() {
             "function_definition" => {
                 if let Some(name) = node.child_by_field_id(F.name) {
                     let span = self.span(node);
@@ -158,12 +158,12 @@ impl Extractor<'_, '_> {
     /// `self.client.get`, `http_session.request`: a request method on something named as a
     /// client or session, as written.
     fn client_request(&self, function: Node<'_>) -> Option<String> {
-        if function.kind() != "attribute" {
+        if function.kind_name() != "attribute" {
             return None;
         }
         let method = self.text(function.child_by_field_id(F.attribute)?);
         let object = function.child_by_field_id(F.object)?;
-        let holder = match object.kind() {
+        let holder = match object.kind_name() {
             "identifier" => self.text(object),
             "attribute" => self.text(object.child_by_field_id(F.attribute)?),
             _ => return None,
@@ -175,12 +175,12 @@ impl Extractor<'_, '_> {
 
     /// `fetch(..)` or `self.fetch(..)`: a name that may be this file's function.
     fn local_callee(&self, function: Node<'_>) -> Option<String> {
-        match function.kind() {
+        match function.kind_name() {
             "identifier" => Some(self.text(function).to_string()),
             "attribute" => {
                 let object = function.child_by_field_id(F.object)?;
-                let is_self =
-                    object.kind() == "identifier" && matches!(self.text(object), "self" | "cls");
+                let is_self = object.kind_name() == "identifier"
+                    && matches!(self.text(object), "self" | "cls");
                 is_self.then(|| {
                     function
                         .child_by_field_id(F.attribute)
@@ -200,7 +200,7 @@ impl Extractor<'_, '_> {
         ctx: &Ctx,
     ) -> Option<(usize, usize)> {
         let function = node.child_by_field_id(F.function)?;
-        let method = (function.kind() == "attribute")
+        let method = (function.kind_name() == "attribute")
             .then(|| function.child_by_field_id(F.attribute))
             .flatten()
             .map(|m| self.text(m));
@@ -332,7 +332,7 @@ impl Extractor<'_, '_> {
         let mut cur = node.parent();
         for _ in 0..MAX_ANCESTORS {
             let Some(n) = cur else { return false };
-            match n.kind() {
+            match n.kind_name() {
                 "lambda" => return true,
                 "function_definition" => return false,
                 _ => cur = n.parent(),
@@ -346,13 +346,13 @@ impl Extractor<'_, '_> {
         let mut cursor = args.walk();
         let children: Vec<Node> = args.named_children(&mut cursor).collect();
         children.into_iter().any(|arg| {
-            if arg.kind() != "list_splat" {
+            if arg.kind_name() != "list_splat" {
                 return false;
             }
             let Some(inner) = arg.named_child(0) else {
                 return false;
             };
-            match inner.kind() {
+            match inner.kind_name() {
                 "generator_expression" | "list_comprehension" | "set_comprehension" => {
                     self.comprehension_over_items(inner)
                         && !inner
@@ -372,7 +372,7 @@ impl Extractor<'_, '_> {
         let mut cursor = comprehension.walk();
         let clause = comprehension
             .named_children(&mut cursor)
-            .find(|c| c.kind() == "for_in_clause");
+            .find(|c| c.kind_name() == "for_in_clause");
         clause
             .and_then(|c| c.child_by_field_id(F.right))
             .is_some_and(|it| self.iterates_items(it))
@@ -381,7 +381,7 @@ impl Extractor<'_, '_> {
     /// An iterable that grows with input: not `range(..)`, not a literal list or tuple, not a
     /// name the enclosing function assigned one of those.
     fn iterates_items(&self, iterable: Node<'_>) -> bool {
-        if iterable.kind() == "identifier" {
+        if iterable.kind_name() == "identifier" {
             // `for page in batch`: someone already cut the input into fixed-size pieces.
             let name = self.text(iterable).to_ascii_lowercase();
             if name.contains("batch") || name.contains("chunk") {
@@ -391,12 +391,12 @@ impl Extractor<'_, '_> {
                 return self.iterates_items(value);
             }
         }
-        match iterable.kind() {
+        match iterable.kind_name() {
             // `items[i : i + 10]`: a slice of the input, a batch.
             "subscript"
                 if iterable
                     .child_by_field_name("subscript")
-                    .is_some_and(|s| s.kind() == "slice") =>
+                    .is_some_and(|s| s.kind_name() == "slice") =>
             {
                 false
             }
@@ -414,7 +414,7 @@ impl Extractor<'_, '_> {
         let mut function = None;
         for _ in 0..MAX_ANCESTORS {
             let n = cur?;
-            if n.kind() == "function_definition" {
+            if n.kind_name() == "function_definition" {
                 function = Some(n);
                 break;
             }
@@ -426,14 +426,13 @@ impl Extractor<'_, '_> {
         let statements: Vec<Node<'t>> = body.named_children(&mut cursor).collect();
         let mut found = None;
         for statement in statements {
-            let Some(assign) = statement
-                .named_child(0)
-                .filter(|a| statement.kind() == "expression_statement" && a.kind() == "assignment")
-            else {
+            let Some(assign) = statement.named_child(0).filter(|a| {
+                statement.kind_name() == "expression_statement" && a.kind_name() == "assignment"
+            }) else {
                 continue;
             };
             let target = assign.child_by_field_id(F.left);
-            if target.is_some_and(|t| t.kind() == "identifier" && self.text(t) == wanted) {
+            if target.is_some_and(|t| t.kind_name() == "identifier" && self.text(t) == wanted) {
                 // Assigned twice: cannot tell which one is iterated.
                 if found.is_some() {
                     return None;
@@ -450,7 +449,7 @@ impl Extractor<'_, '_> {
         let mut cur = node.parent();
         for _ in 0..MAX_ANCESTORS {
             let Some(n) = cur else { return false };
-            match n.kind() {
+            match n.kind_name() {
                 "function_definition" | "lambda" | "class_definition" => return false,
                 "for_statement" => {
                     let in_body = n
@@ -482,7 +481,7 @@ impl Extractor<'_, '_> {
             if depth > 64 {
                 continue;
             }
-            if n.kind() == "call" {
+            if n.kind_name() == "call" {
                 if let Some(name) = n
                     .child_by_field_id(F.function)
                     .and_then(|f| self.local_callee(f))
@@ -507,17 +506,17 @@ impl Extractor<'_, '_> {
         }
         let mut cursor = clause.walk();
         let children: Vec<Node> = clause.named_children(&mut cursor).collect();
-        let Some(body) = children.iter().find(|c| c.kind() == "block") else {
+        let Some(body) = children.iter().find(|c| c.kind_name() == "block") else {
             return;
         };
         let caught = children
             .iter()
-            .find(|c| c.kind() != "block" && c.kind() != "comment");
+            .find(|c| c.kind_name() != "block" && c.kind_name() != "comment");
         let caught_text = match caught {
             None => String::new(),
             Some(c) => {
                 // `except Exception as e`: the type is the pattern's first child.
-                let ty = if c.kind() == "as_pattern" {
+                let ty = if c.kind_name() == "as_pattern" {
                     c.named_child(0).unwrap_or(*c)
                 } else {
                     *c
@@ -531,17 +530,22 @@ impl Extractor<'_, '_> {
         let mut cursor = body.walk();
         let statements: Vec<Node> = body
             .named_children(&mut cursor)
-            .filter(|s| s.kind() != "comment")
+            .filter(|s| s.kind_name() != "comment")
             .collect();
-        let does_nothing = |s: &Node| match s.kind() {
+        let does_nothing = |s: &Node| match s.kind_name() {
             "pass_statement" | "continue_statement" => true,
-            "expression_statement" => s.named_child(0).is_some_and(|e| e.kind() == "ellipsis"),
+            "expression_statement" => s
+                .named_child(0)
+                .is_some_and(|e| e.kind_name() == "ellipsis"),
             _ => false,
         };
         if statements.is_empty() || !statements.iter().all(does_nothing) {
             return;
         }
-        let action = if statements.iter().any(|s| s.kind() == "continue_statement") {
+        let action = if statements
+            .iter()
+            .any(|s| s.kind_name() == "continue_statement")
+        {
             "continue"
         } else {
             "pass"
@@ -567,7 +571,7 @@ impl Extractor<'_, '_> {
     }
 
     fn is_best_effort_cleanup(&self, clause: Node<'_>) -> bool {
-        let Some(try_stmt) = clause.parent().filter(|p| p.kind() == "try_statement") else {
+        let Some(try_stmt) = clause.parent().filter(|p| p.kind_name() == "try_statement") else {
             return false;
         };
         let body = try_stmt.child_by_field_id(F.body);
@@ -575,19 +579,19 @@ impl Extractor<'_, '_> {
             .map(|b| {
                 let mut cursor = b.walk();
                 b.named_children(&mut cursor)
-                    .filter(|s| s.kind() != "comment")
+                    .filter(|s| s.kind_name() != "comment")
                     .collect()
             })
             .unwrap_or_default();
         if let [only] = statements.as_slice() {
             let call = match only.named_child(0) {
-                Some(n) if n.kind() == "await" => n.named_child(0),
+                Some(n) if n.kind_name() == "await" => n.named_child(0),
                 other => other,
             };
             let name = call
-                .filter(|c| only.kind() == "expression_statement" && c.kind() == "call")
+                .filter(|c| only.kind_name() == "expression_statement" && c.kind_name() == "call")
                 .and_then(|c| c.child_by_field_id(F.function))
-                .map(|f| match f.kind() {
+                .map(|f| match f.kind_name() {
                     "attribute" => f
                         .child_by_field_id(F.attribute)
                         .map_or("", |a| self.text(a)),
@@ -600,7 +604,7 @@ impl Extractor<'_, '_> {
         let mut cur = try_stmt.parent();
         for _ in 0..MAX_ANCESTORS {
             let Some(n) = cur else { return false };
-            match n.kind() {
+            match n.kind_name() {
                 "finally_clause" | "except_clause" => return true,
                 "function_definition" => {
                     return n
@@ -616,7 +620,7 @@ impl Extractor<'_, '_> {
 
     /// `Exception`, `BaseException`, or a tuple holding one.
     fn is_broad(&self, node: Node<'_>) -> bool {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => matches!(self.text(node), "Exception" | "BaseException"),
             "tuple" | "parenthesized_expression" => {
                 let mut cursor = node.walk();
@@ -631,20 +635,20 @@ impl Extractor<'_, '_> {
     fn cache_decorators(&mut self, decorated: Node<'_>, ctx: &Ctx) {
         let Some(def) = decorated
             .child_by_field_id(F.definition)
-            .filter(|d| d.kind() == "function_definition")
+            .filter(|d| d.kind_name() == "function_definition")
         else {
             return;
         };
         let mut cursor = decorated.walk();
         let decorators: Vec<Node> = decorated
             .named_children(&mut cursor)
-            .filter(|d| d.kind() == "decorator")
+            .filter(|d| d.kind_name() == "decorator")
             .collect();
         for decorator in decorators {
             let Some(expr) = decorator.named_child(0) else {
                 continue;
             };
-            let (target, args) = if expr.kind() == "call" {
+            let (target, args) = if expr.kind_name() == "call" {
                 (
                     expr.child_by_field_id(F.function),
                     expr.child_by_field_id(F.arguments),
@@ -702,7 +706,7 @@ impl Extractor<'_, '_> {
         let mut keyed = false;
         let mut request = None;
         for (i, p) in params.named_children(&mut cursor).enumerate() {
-            let (name, annotation) = match p.kind() {
+            let (name, annotation) = match p.kind_name() {
                 "identifier" => (Some(p), None),
                 "typed_parameter" => (p.named_child(0), p.child_by_field_id(F.type_)),
                 "default_parameter" => (p.child_by_field_id(F.name), None),

@@ -74,6 +74,32 @@ static F: std::sync::LazyLock<Fields> = std::sync::LazyLock::new(|| {
     }
 });
 
+/// Node kind names by kind id: `Node::kind()` measures and checks its C string on every call,
+/// and the walks ask for the kind of every node several times.
+static KIND_NAMES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    let lang: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+    (0..lang.node_kind_count())
+        .map(|id| {
+            let id = u16::try_from(id).unwrap_or(u16::MAX);
+            lang.node_kind_for_id(id).unwrap_or("")
+        })
+        .collect()
+});
+
+/// A node's kind name, looked up once per kind.
+trait Kind {
+    fn kind_name(&self) -> &'static str;
+}
+
+impl Kind for Node<'_> {
+    fn kind_name(&self) -> &'static str {
+        KIND_NAMES
+            .get(usize::from(self.kind_id()))
+            .copied()
+            .unwrap_or("")
+    }
+}
+
 thread_local! {
     static PARSER: RefCell<Parser> = RefCell::new({
         let mut p = Parser::new();
@@ -104,7 +130,7 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
             let (line, col) = index.line_col(node.start_byte());
             facts.problems.push(ParseProblem {
                 message: if node.is_missing() {
-                    format!("syntax error: missing `{}`", node.kind())
+                    format!("syntax error: missing `{}`", node.kind_name())
                 } else {
                     "syntax error".into()
                 },
@@ -114,7 +140,7 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         }
     }
     let mut x = Extractor {
-        src: text.as_bytes(),
+        src: text,
         index: &index,
         catalog,
         file_is_test,
@@ -167,6 +193,33 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
     facts
 }
 
+/// Child lists up to this long are read by index; longer ones with a cursor.
+const SHORT_CHILD_LIST: usize = 8;
+
+/// Calls `visit` on each child in order. Leaves and short child lists are read by index, which
+/// allocates nothing (a cursor allocates its stack, and most nodes are leaves); reading by index
+/// restarts from the first child, so long lists use a cursor.
+fn for_each_child<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
+    let count = node.child_count();
+    if count <= SHORT_CHILD_LIST {
+        for i in 0..count {
+            if let Some(child) = node.child(i) {
+                visit(child);
+            }
+        }
+        return;
+    }
+    let mut cursor = node.walk();
+    if cursor.goto_first_child() {
+        loop {
+            visit(cursor.node());
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
+    }
+}
+
 fn first_error(root: Node<'_>) -> Option<Node<'_>> {
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
@@ -206,7 +259,7 @@ struct Scope {
 }
 
 struct Extractor<'a, 'f> {
-    src: &'a [u8],
+    src: &'a str,
     index: &'a LineIndex<'a>,
     catalog: &'a Catalog,
     file_is_test: bool,
@@ -244,7 +297,8 @@ struct Extractor<'a, 'f> {
 
 impl<'a, 'f> Extractor<'a, 'f> {
     fn text(&self, node: Node<'_>) -> &'a str {
-        std::str::from_utf8(&self.src[node.byte_range()]).unwrap_or("")
+        // Node bounds fall on character boundaries of the text tree-sitter was given.
+        self.src.get(node.byte_range()).unwrap_or("")
     }
 
     fn span(&self, node: Node<'_>) -> Span {
@@ -279,7 +333,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             return;
         }
         let mut under_children = under;
-        match node.kind() {
+        match node.kind_name() {
             "ERROR" => return,
             "import_statement" => self.collect_import(node),
             "import_from_statement" => self.collect_from_import(node),
@@ -310,16 +364,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
         }
         // Module level is the module's children and the definitions of its decorated ones.
         let saved = self.in_module_decorator;
-        self.in_module_decorator = depth == 1 && node.kind() == "decorated_definition";
-        let mut cursor = node.walk();
-        if cursor.goto_first_child() {
-            loop {
-                self.collect(cursor.node(), depth + 1, under_children);
-                if !cursor.goto_next_sibling() {
-                    break;
-                }
-            }
-        }
+        self.in_module_decorator = depth == 1 && node.kind_name() == "decorated_definition";
+        for_each_child(node, |child| self.collect(child, depth + 1, under_children));
         self.in_module_decorator = saved;
     }
 
@@ -328,7 +374,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         let function = call.child_by_field_id(F.function);
         if let Some(f) = function {
             // `KWARGS.update(..)`: a module dict changed in place is no constant.
-            if f.kind() == "attribute" {
+            if f.kind_name() == "attribute" {
                 let object = f.child_by_field_id(F.object).and_then(root_name);
                 let method = f.child_by_field_id(F.attribute).map(|m| self.text(m));
                 if let (Some(object), Some(method)) = (object, method) {
@@ -337,7 +383,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
                     }
                 }
             }
-            let name = match f.kind() {
+            let name = match f.kind_name() {
                 "attribute" => f.child_by_field_id(F.attribute),
                 "identifier" => Some(f),
                 _ => None,
@@ -363,7 +409,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         let mut cursor = node.walk();
         let children: Vec<Node> = node.children(&mut cursor).collect();
         for child in children {
-            if child.kind() == "with_clause" {
+            if child.kind_name() == "with_clause" {
                 body_under |= self.with_sets_deadline(child);
                 self.collect(child, depth + 1, under);
             } else {
@@ -377,9 +423,9 @@ impl<'a, 'f> Extractor<'a, 'f> {
         let Some(left) = assign.child_by_field_id(F.left) else {
             return;
         };
-        let target = match left.kind() {
+        let target = match left.kind_name() {
             "subscript" | "attribute" => root_name(left),
-            "identifier" if assign.kind() == "augmented_assignment" => Some(left),
+            "identifier" if assign.kind_name() == "augmented_assignment" => Some(left),
             _ => None,
         };
         if let Some(t) = target {
@@ -416,17 +462,17 @@ impl<'a, 'f> Extractor<'a, 'f> {
         items.into_iter().any(|item| {
             let value = item.child_by_field_id(F.value);
             let expr = match value {
-                Some(v) if v.kind() == "as_pattern" => v.named_child(0),
+                Some(v) if v.kind_name() == "as_pattern" => v.named_child(0),
                 other => other,
             };
-            expr.is_some_and(|e| e.kind() == "call" && self.sets_deadline(e))
+            expr.is_some_and(|e| e.kind_name() == "call" && self.sets_deadline(e))
         })
     }
 
     fn collect_import(&mut self, node: Node<'_>) {
         let mut cursor = node.walk();
         for name in node.children_by_field_name("name", &mut cursor) {
-            match name.kind() {
+            match name.kind_name() {
                 "dotted_name" => {
                     // `import a.b` binds `a`, and `a.b.c` resolves through it.
                     let full = self.text(name);
@@ -451,13 +497,13 @@ impl<'a, 'f> Extractor<'a, 'f> {
         let Some(module) = node.child_by_field_id(F.module_name) else {
             return;
         };
-        if module.kind() == "relative_import" {
+        if module.kind_name() == "relative_import" {
             return;
         }
         let module = dotted(self.text(module));
         let mut cursor = node.walk();
         for name in node.children_by_field_name("name", &mut cursor) {
-            match name.kind() {
+            match name.kind_name() {
                 "dotted_name" => {
                     let n = dotted(self.text(name));
                     self.aliases.insert(n.clone(), format!("{module}.{n}"));
@@ -479,7 +525,10 @@ impl<'a, 'f> Extractor<'a, 'f> {
 
     /// `TIMEOUT = 30` at module level becomes a constant; `SESSION = requests.Session()` an object.
     fn collect_module_assignment(&mut self, stmt: Node<'_>) {
-        let Some(assign) = stmt.named_child(0).filter(|n| n.kind() == "assignment") else {
+        let Some(assign) = stmt
+            .named_child(0)
+            .filter(|n| n.kind_name() == "assignment")
+        else {
             return;
         };
         let (Some(left), Some(right)) = (
@@ -488,7 +537,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         ) else {
             return;
         };
-        if left.kind() != "identifier" {
+        if left.kind_name() != "identifier" {
             return;
         }
         let name = self.text(left).to_string();
@@ -510,7 +559,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
 
     /// The qualified name of a dotted expression, through import aliases; `None` for locals.
     fn qualname_raw(&self, node: Node<'_>) -> Option<String> {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => {
                 let name = self.text(node);
                 if self.scopes.iter().any(|s| s.shadowed.contains(name)) {
@@ -535,7 +584,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
     /// The object an expression refers to: a local, `self.x`, a module global, or a
     /// constructor call right there (`requests.Session().get`).
     fn object_of(&self, node: Node<'_>, ctx: &Ctx) -> Option<Object> {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => {
                 let name = self.text(node);
                 for scope in self.scopes.iter().rev() {
@@ -551,7 +600,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
             "attribute" => {
                 let object = node.child_by_field_id(F.object)?;
                 let attr = node.child_by_field_id(F.attribute)?;
-                if object.kind() == "identifier" && matches!(self.text(object), "self" | "cls") {
+                if object.kind_name() == "identifier" && matches!(self.text(object), "self" | "cls")
+                {
                     let class = ctx.class?;
                     return self
                         .class_objects
@@ -580,7 +630,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             if let Some(args) = call.child_by_field_id(F.arguments) {
                 let mut cursor = args.walk();
                 let local = args.named_children(&mut cursor).any(|arg| {
-                    let value = if arg.kind() == "keyword_argument" {
+                    let value = if arg.kind_name() == "keyword_argument" {
                         arg.child_by_field_id(F.value)
                     } else {
                         Some(arg)
@@ -599,7 +649,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
 
     /// Where an object expression is stored, so configuration can be recorded on it.
     fn object_slot<'s>(&'s mut self, node: Node<'_>, ctx: &Ctx) -> Option<&'s mut Object> {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => {
                 let name = self.text(node).to_string();
                 let depth = self
@@ -614,7 +664,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
             "attribute" => {
                 let object = node.child_by_field_id(F.object)?;
                 let attr = node.child_by_field_id(F.attribute)?;
-                if object.kind() == "identifier" && matches!(self.text(object), "self" | "cls") {
+                if object.kind_name() == "identifier" && matches!(self.text(object), "self" | "cls")
+                {
                     let attr = self.text(attr).to_string();
                     return self.class_objects.get_mut(&ctx.class?)?.get_mut(&attr);
                 }
@@ -626,11 +677,11 @@ impl<'a, 'f> Extractor<'a, 'f> {
 
     /// Binds `target` to the object constructed by `value`, if the catalog knows its type.
     fn bind(&mut self, target: Node<'_>, value: Node<'_>, ctx: &Ctx, at_module: bool) {
-        let constructed = match value.kind() {
+        let constructed = match value.kind_name() {
             "call" => self.constructed(value),
             "await" => value
                 .named_child(0)
-                .filter(|n| n.kind() == "call")
+                .filter(|n| n.kind_name() == "call")
                 .and_then(|c| self.constructed(c)),
             _ => None,
         };
@@ -639,7 +690,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             attrs: Vec::new(),
             setters: Vec::new(),
         });
-        match target.kind() {
+        match target.kind_name() {
             "identifier" => {
                 let name = self.text(target).to_string();
                 if at_module {
@@ -668,7 +719,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 ) else {
                     return;
                 };
-                if obj.kind() == "identifier" && self.text(obj) == "self" {
+                if obj.kind_name() == "identifier" && self.text(obj) == "self" {
                     if let (Some(class), Some(o)) = (ctx.class, object) {
                         let attr = self.text(attr).to_string();
                         self.class_objects.entry(class).or_default().insert(attr, o);
@@ -699,7 +750,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         }
         self.retry_node(node, ctx);
         self.failure_node(node, ctx);
-        match node.kind() {
+        match node.kind_name() {
             "ERROR" => return,
             "function_definition" => return self.emit_function(node, depth, ctx),
             "class_definition" => return self.emit_class(node, depth, ctx),
@@ -712,12 +763,15 @@ impl<'a, 'f> Extractor<'a, 'f> {
                     self.emit(right, depth + 1, ctx);
                     let at_module = self.scopes.is_empty();
                     self.note_clock_capture(left, right);
-                    if at_module && left.kind() == "identifier" && self.text(left) == "DATABASES" {
+                    if at_module
+                        && left.kind_name() == "identifier"
+                        && self.text(left) == "DATABASES"
+                    {
                         self.emit_django_databases(left, right, ctx);
                     }
                     self.bind(left, right, ctx, at_module);
                     self.obs_assignment(left, right);
-                    if left.kind() != "identifier" {
+                    if left.kind_name() != "identifier" {
                         self.emit(left, depth + 1, ctx);
                     }
                     return;
@@ -734,15 +788,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
     }
 
     fn emit_children(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
-        let mut cursor = node.walk();
-        if cursor.goto_first_child() {
-            loop {
-                self.emit(cursor.node(), depth + 1, ctx);
-                if !cursor.goto_next_sibling() {
-                    break;
-                }
-            }
-        }
+        for_each_child(node, |child| self.emit(child, depth + 1, ctx));
     }
 
     fn emit_function(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
@@ -751,7 +797,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             .child_by_field_id(F.name)
             .map(|n| self.text(n))
             .unwrap_or("");
-        let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
+        let is_async = node.child(0).is_some_and(|c| c.kind_name() == "async");
         let ctx = Ctx {
             in_async: is_async,
             under_deadline: ctx.under_deadline || self.deadline_fns.contains(name),
@@ -764,7 +810,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         if let Some(params) = node.child_by_field_id(F.parameters) {
             let mut cursor = params.walk();
             for p in params.named_children(&mut cursor) {
-                let (name_node, annotation) = match p.kind() {
+                let (name_node, annotation) = match p.kind_name() {
                     "identifier" => (Some(p), None),
                     "typed_parameter" => (p.named_child(0), p.child_by_field_id(F.type_)),
                     "default_parameter" => (p.child_by_field_id(F.name), None),
@@ -773,7 +819,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
                     }
                     _ => (None, None),
                 };
-                let Some(name_node) = name_node.filter(|n| n.kind() == "identifier") else {
+                let Some(name_node) = name_node.filter(|n| n.kind_name() == "identifier") else {
                     continue;
                 };
                 let pname = self.text(name_node).to_string();
@@ -817,7 +863,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         let mut cursor = body.walk();
         let members: Vec<Node> = body.named_children(&mut cursor).collect();
         let is_init = |n: &Node| {
-            let def = if n.kind() == "decorated_definition" {
+            let def = if n.kind_name() == "decorated_definition" {
                 n.child_by_field_id(F.definition)
             } else {
                 Some(*n)
@@ -836,7 +882,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         let mut cursor = node.walk();
         let clause = node
             .children(&mut cursor)
-            .find(|c| c.kind() == "with_clause");
+            .find(|c| c.kind_name() == "with_clause");
         if let Some(clause) = clause {
             let mut c2 = clause.walk();
             let items: Vec<Node> = clause.named_children(&mut c2).collect();
@@ -844,7 +890,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 let Some(value) = item.child_by_field_id(F.value) else {
                     continue;
                 };
-                let (expr, alias) = if value.kind() == "as_pattern" {
+                let (expr, alias) = if value.kind_name() == "as_pattern" {
                     let alias = value
                         .child_by_field_id(F.alias)
                         .and_then(|a| a.named_child(0).or(Some(a)));
@@ -855,7 +901,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 let Some(expr) = expr else { continue };
                 self.shutdown_with_item(expr);
                 self.emit(expr, depth + 1, ctx);
-                if expr.kind() == "call" && self.sets_deadline(expr) {
+                if expr.kind_name() == "call" && self.sets_deadline(expr) {
                     inner.under_deadline = true;
                 }
                 if let Some(alias) = alias {
@@ -874,7 +920,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         let args_node = node.child_by_field_id(F.arguments);
         let mut callee = function.and_then(|f| self.qualname_raw(f));
         let mut receiver = None;
-        if let Some(f) = function.filter(|f| f.kind() == "attribute") {
+        if let Some(f) = function.filter(|f| f.kind_name() == "attribute") {
             let object = f.child_by_field_id(F.object);
             let method = f
                 .child_by_field_id(F.attribute)
@@ -954,26 +1000,26 @@ impl<'a, 'f> Extractor<'a, 'f> {
     /// connection made by the ENGINE with OPTIONS as its keyword arguments, reported at ENGINE.
     fn emit_django_databases(&mut self, name: Node<'_>, value: Node<'_>, ctx: &Ctx) {
         // Changed after the literal (`DATABASES["default"]["OPTIONS"] = ...`): not what runs.
-        if value.kind() != "dictionary" || self.rebound.contains(self.text(name)) {
+        if value.kind_name() != "dictionary" || self.rebound.contains(self.text(name)) {
             return;
         }
         let mut cursor = value.walk();
         let databases: Vec<Node> = value
             .named_children(&mut cursor)
-            .filter(|p| p.kind() == "pair")
+            .filter(|p| p.kind_name() == "pair")
             .filter_map(|p| p.child_by_field_id(F.value))
-            .filter(|v| v.kind() == "dictionary")
+            .filter(|v| v.kind_name() == "dictionary")
             .collect();
         for db in databases {
             let mut cursor = db.walk();
             let pairs: Vec<Node> = db.named_children(&mut cursor).collect();
             // `{**dj_database_url.config(), "ENGINE": ..}` may bring its own OPTIONS.
-            if pairs.iter().any(|p| p.kind() == "dictionary_splat") {
+            if pairs.iter().any(|p| p.kind_name() == "dictionary_splat") {
                 continue;
             }
             let entry = |key: &str| {
                 pairs.iter().copied().find(|p| {
-                    p.kind() == "pair"
+                    p.kind_name() == "pair"
                         && p.child_by_field_id(F.key)
                             .and_then(|k| literal(self, k, 0))
                             .is_some_and(|k| {
@@ -1049,7 +1095,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         let (mut star, mut star_star) = (false, false);
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
-            match child.kind() {
+            match child.kind_name() {
                 "keyword_argument" => {
                     let name = child
                         .child_by_field_id(F.name)
@@ -1096,13 +1142,15 @@ impl<'a, 'f> Extractor<'a, 'f> {
     fn clock_reads(&mut self, node: Node<'_>, ctx: &Ctx) {
         // Only the outermost arithmetic/comparison node decides.
         let mut parent = node.parent();
-        while let Some(p) = parent.filter(|p| p.kind() == "parenthesized_expression") {
+        while let Some(p) = parent.filter(|p| p.kind_name() == "parenthesized_expression") {
             parent = p.parent();
         }
-        if parent.is_some_and(|p| matches!(p.kind(), "binary_operator" | "comparison_operator")) {
+        if parent
+            .is_some_and(|p| matches!(p.kind_name(), "binary_operator" | "comparison_operator"))
+        {
             return;
         }
-        let comparison = node.kind() == "comparison_operator";
+        let comparison = node.kind_name() == "comparison_operator";
         let mut reads = Vec::new();
         self.find_clock_calls(node, 0, &mut reads);
         if reads.is_empty() {
@@ -1170,7 +1218,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             self.clock_starts.insert(name);
             return;
         }
-        let is_add = right.kind() == "binary_operator"
+        let is_add = right.kind_name() == "binary_operator"
             && right
                 .child_by_field_id(F.operator)
                 .is_some_and(|o| self.text(o) == "+");
@@ -1194,7 +1242,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
 
     /// `start = time.time()`: a plain read of the wall clock.
     fn is_wall_clock_read(&self, node: Node<'_>) -> bool {
-        node.kind() == "call"
+        node.kind_name() == "call"
             && node
                 .child_by_field_id(F.function)
                 .and_then(|f| self.qualname_raw(f))
@@ -1206,11 +1254,13 @@ impl<'a, 'f> Extractor<'a, 'f> {
         let mut node = call;
         while let Some(p) = node
             .parent()
-            .filter(|p| p.kind() == "parenthesized_expression")
+            .filter(|p| p.kind_name() == "parenthesized_expression")
         {
             node = p;
         }
-        let parent = node.parent().filter(|p| p.kind() == "binary_operator")?;
+        let parent = node
+            .parent()
+            .filter(|p| p.kind_name() == "binary_operator")?;
         let is_minus = parent
             .child_by_field_id(F.operator)
             .is_some_and(|o| self.text(o) == "-");
@@ -1229,7 +1279,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         if depth > 16 {
             return;
         }
-        match node.kind() {
+        match node.kind_name() {
             "call" => {
                 let callee = node
                     .child_by_field_id(F.function)
@@ -1294,7 +1344,7 @@ const WALL_CLOCKS: [&str; 5] = [
 
 /// The name a subscript or attribute chain starts from: `DATABASES` in `DATABASES["default"]["NAME"]`.
 fn root_name(node: Node<'_>) -> Option<Node<'_>> {
-    match node.kind() {
+    match node.kind_name() {
         "identifier" => Some(node),
         "subscript" => root_name(node.child_by_field_id(F.value)?),
         "attribute" => root_name(node.child_by_field_id(F.object)?),
@@ -1304,7 +1354,7 @@ fn root_name(node: Node<'_>) -> Option<Node<'_>> {
 
 fn assignment_target(node: Node<'_>) -> Option<Node<'_>> {
     let parent = node.parent()?;
-    match parent.kind() {
+    match parent.kind_name() {
         "assignment" | "augmented_assignment" => parent.child_by_field_id(F.left),
         _ => None,
     }
@@ -1319,7 +1369,7 @@ fn literal(x: &Extractor<'_, '_>, node: Node<'_>, depth: usize) -> Option<Value>
     if depth > 8 {
         return Some(Value::Other);
     }
-    let value = match node.kind() {
+    let value = match node.kind_name() {
         "none" => Value::None,
         "true" => Value::Bool { value: true },
         "false" => Value::Bool { value: false },
@@ -1380,7 +1430,7 @@ fn literal(x: &Extractor<'_, '_>, node: Node<'_>, depth: usize) -> Option<Value>
             let mut cursor = node.walk();
             let items = node
                 .named_children(&mut cursor)
-                .filter(|c| c.kind() != "comment")
+                .filter(|c| c.kind_name() != "comment")
                 .map(|c| literal(x, c, depth + 1).unwrap_or(Value::Other))
                 .collect();
             Value::Tuple { items }
@@ -1390,10 +1440,10 @@ fn literal(x: &Extractor<'_, '_>, node: Node<'_>, depth: usize) -> Option<Value>
             let mut cursor = node.walk();
             let mut entries = Vec::new();
             for pair in node.named_children(&mut cursor) {
-                if pair.kind() == "dictionary_splat" {
+                if pair.kind_name() == "dictionary_splat" {
                     return Some(Value::Other);
                 }
-                if pair.kind() != "pair" {
+                if pair.kind_name() != "pair" {
                     continue;
                 }
                 let key = pair
@@ -1465,7 +1515,7 @@ fn string_content(x: &Extractor<'_, '_>, node: Node<'_>) -> String {
     let mut out = String::new();
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
-        if n.kind() == "string_content" {
+        if n.kind_name() == "string_content" {
             out.push_str(x.text(n));
             continue;
         }

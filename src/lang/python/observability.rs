@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use super::{literal, Ctx, Extractor};
+use super::{literal, Ctx, Extractor, Kind};
 use crate::catalog::observability::{is_dsn, level_constant, log_level};
 use crate::facts::observability::{
     Capability, CapabilityUse, Handler, LogCall, LogLevel, LoggedValue, PrintCall, SentryGuard,
@@ -84,7 +84,7 @@ impl Extractor<'_, '_> {
         });
         let mut cursor = root.walk();
         for stmt in root.named_children(&mut cursor) {
-            if stmt.kind() != "if_statement" {
+            if stmt.kind_name() != "if_statement" {
                 continue;
             }
             let is_guard = stmt.child_by_field_name("condition").is_some_and(|c| {
@@ -102,10 +102,10 @@ impl Extractor<'_, '_> {
     /// `logger = logging.getLogger(..)`, `self.requests = Counter(..)`: names that hold an
     /// observability object.
     pub(super) fn obs_assignment(&mut self, left: Node<'_>, right: Node<'_>) {
-        if !matches!(left.kind(), "identifier" | "attribute") {
+        if !matches!(left.kind_name(), "identifier" | "attribute") {
             return;
         }
-        let value = if right.kind() == "await" {
+        let value = if right.kind_name() == "await" {
             right.named_child(0).unwrap_or(right)
         } else {
             right
@@ -140,7 +140,7 @@ impl Extractor<'_, '_> {
         let mut cursor = node.walk();
         let modules: Vec<String> = node
             .named_children(&mut cursor)
-            .filter(|n| n.kind() == "dotted_name")
+            .filter(|n| n.kind_name() == "dotted_name")
             .map(|n| super::dotted(self.text(n)))
             .collect();
         for module in modules {
@@ -172,7 +172,7 @@ impl Extractor<'_, '_> {
         if depth > 8 {
             return None;
         }
-        match node.kind() {
+        match node.kind_name() {
             "identifier" | "attribute" => {
                 if let Some(ty) = self.obs.objects.get(self.text(node)) {
                     return Some(ty.clone());
@@ -185,7 +185,7 @@ impl Extractor<'_, '_> {
                         .filter(|t| t.name == q)
                         .map(|t| t.name.clone());
                 }
-                let last = match node.kind() {
+                let last = match node.kind_name() {
                     "attribute" => node.child_by_field_name("attribute")?,
                     _ => node,
                 };
@@ -201,7 +201,7 @@ impl Extractor<'_, '_> {
                 {
                     return Some(t.name.clone());
                 }
-                if function.kind() != "attribute" {
+                if function.kind_name() != "attribute" {
                     return None;
                 }
                 // `logger.bind(request_id=rid)`: the same kind of logger.
@@ -222,7 +222,7 @@ impl Extractor<'_, '_> {
         if let Some(q) = self.qualname_raw(function) {
             return Some(q);
         }
-        if function.kind() != "attribute" {
+        if function.kind_name() != "attribute" {
             return None;
         }
         let object = function.child_by_field_name("object")?;
@@ -236,7 +236,7 @@ impl Extractor<'_, '_> {
             return;
         };
         let args = call.child_by_field_name("arguments");
-        if function.kind() == "identifier" && self.text(function) == "print" {
+        if function.kind_name() == "identifier" && self.text(function) == "print" {
             self.obs_print(call, function, args, ctx);
             return;
         }
@@ -294,7 +294,7 @@ impl Extractor<'_, '_> {
         for _ in 0..MAX_ANCESTORS {
             let Some(p) = n.parent() else { return false };
             n = p;
-            if n.kind() != "class_definition" {
+            if n.kind_name() != "class_definition" {
                 continue;
             }
             let Some(bases) = n.child_by_field_name("superclasses") else {
@@ -316,7 +316,7 @@ impl Extractor<'_, '_> {
         let mut cursor = args.walk();
         let handed: Vec<Node> = args
             .named_children(&mut cursor)
-            .filter(|a| matches!(a.kind(), "identifier" | "attribute"))
+            .filter(|a| matches!(a.kind_name(), "identifier" | "attribute"))
             .collect();
         for arg in handed {
             let Some(q) = self.qualname_raw(arg) else {
@@ -342,7 +342,7 @@ impl Extractor<'_, '_> {
         let name = self.keyword_in_args(args, "name").or_else(|| {
             let mut cursor = args.walk();
             let first = args.named_children(&mut cursor).next();
-            first.filter(|n| n.kind() != "keyword_argument")
+            first.filter(|n| n.kind_name() != "keyword_argument")
         });
         match name.and_then(|n| literal(self, n, 0)) {
             Some(Value::Str { value }) => crate::catalog::observability::names_latency(&value),
@@ -353,7 +353,7 @@ impl Extractor<'_, '_> {
     fn keyword_in_args<'t>(&self, args: Node<'t>, name: &str) -> Option<Node<'t>> {
         let mut cursor = args.walk();
         let found = args.named_children(&mut cursor).find(|a| {
-            a.kind() == "keyword_argument"
+            a.kind_name() == "keyword_argument"
                 && a.child_by_field_name("name")
                     .is_some_and(|n| self.text(n) == name)
         });
@@ -411,7 +411,7 @@ impl Extractor<'_, '_> {
             let mut cursor = args.walk();
             let children: Vec<Node> = args.named_children(&mut cursor).collect();
             for (i, arg) in children.iter().enumerate() {
-                if arg.kind() == "keyword_argument" {
+                if arg.kind_name() == "keyword_argument" {
                     let name = arg
                         .child_by_field_name("name")
                         .map(|n| self.text(n))
@@ -478,7 +478,7 @@ impl Extractor<'_, '_> {
                 self.logged_names(child, depth + 1, out);
             }
         };
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => out.push(LoggedValue {
                 name: self.text(node).to_string(),
                 path: self.text(node).to_string(),
@@ -502,7 +502,7 @@ impl Extractor<'_, '_> {
                         path: short(self.text(node)),
                     }),
                     // `token[:6]`: a prefix, logged on purpose to tell values apart.
-                    Some((i, _)) if i.kind() == "slice" => {}
+                    Some((i, _)) if i.kind_name() == "slice" => {}
                     _ => self.logged_names(base, depth + 1, out),
                 }
             }
@@ -510,7 +510,7 @@ impl Extractor<'_, '_> {
                 let Some(function) = node.child_by_field_name("function") else {
                     return;
                 };
-                let name = match function.kind() {
+                let name = match function.kind_name() {
                     "attribute" => function.child_by_field_name("attribute"),
                     _ => Some(function),
                 };
@@ -531,7 +531,7 @@ impl Extractor<'_, '_> {
                 if !TRANSPARENT_CALLS.contains(&name) {
                     return;
                 }
-                if function.kind() == "attribute" {
+                if function.kind_name() == "attribute" {
                     if let Some(object) = function.child_by_field_name("object") {
                         self.logged_names(object, depth + 1, out);
                     }
@@ -591,7 +591,7 @@ impl Extractor<'_, '_> {
         let mut node = call;
         for _ in 0..MAX_ANCESTORS {
             node = node.parent()?;
-            match node.kind() {
+            match node.kind_name() {
                 "function_definition" | "lambda" | "class_definition" => return None,
                 "except_clause" => return Some(self.handler(node)),
                 _ => {}
@@ -604,14 +604,14 @@ impl Extractor<'_, '_> {
         let mut value = clause.child_by_field_name("value");
         let mut alias = clause.child_by_field_name("alias");
         // Older grammars: `except E as e` is one `as_pattern`.
-        if let Some(v) = value.filter(|v| v.kind() == "as_pattern") {
+        if let Some(v) = value.filter(|v| v.kind_name() == "as_pattern") {
             alias = v.child_by_field_name("alias");
             value = v.named_child(0);
         }
         let binding = alias.map(|a| {
             let id = a
                 .named_child(0)
-                .filter(|_| a.kind() != "identifier")
+                .filter(|_| a.kind_name() != "identifier")
                 .unwrap_or(a);
             self.text(id).to_string()
         });
@@ -626,7 +626,7 @@ impl Extractor<'_, '_> {
         let mut cursor = clause.walk();
         let body = clause
             .named_children(&mut cursor)
-            .find(|c| c.kind() == "block");
+            .find(|c| c.kind_name() == "block");
         let binding_used = match (&binding, body) {
             (Some(b), Some(body)) => mentions(self, body, b, 0),
             _ => false,
@@ -715,7 +715,7 @@ fn mentions(x: &Extractor<'_, '_>, node: Node<'_>, name: &str, depth: usize) -> 
     if depth > 60 {
         return false;
     }
-    if node.kind() == "identifier" {
+    if node.kind_name() == "identifier" {
         return x.text(node) == name;
     }
     let mut cursor = node.walk();
@@ -730,7 +730,7 @@ fn raises(node: Node<'_>, depth: usize) -> bool {
     if depth > 60 {
         return false;
     }
-    match node.kind() {
+    match node.kind_name() {
         "raise_statement" => return true,
         "function_definition" | "lambda" | "class_definition" => return false,
         _ => {}
@@ -745,7 +745,7 @@ fn enclosing_function<'a>(x: &Extractor<'a, '_>, node: Node<'_>) -> Option<&'a s
     let mut n = node;
     for _ in 0..MAX_ANCESTORS {
         n = n.parent()?;
-        if n.kind() == "function_definition" {
+        if n.kind_name() == "function_definition" {
             return n.child_by_field_name("name").map(|m| x.text(m));
         }
     }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use super::{Ctx, Extractor, F};
+use super::{Ctx, Extractor, Kind, F};
 use crate::catalog::{ErrorKind, PolicyStyle, RetryPolicySpec};
 use crate::facts::{Lang, RetryDelay, RetryFact, Span, Value};
 use crate::lang::observe;
@@ -58,7 +58,7 @@ struct Policy {
 impl Extractor<'_, '_> {
     /// The hook: one call per node in pass 2.
     pub(super) fn retry_node(&mut self, node: Node<'_>, ctx: &Ctx) {
-        match node.kind() {
+        match node.kind_name() {
             "decorated_definition" => self.retry_decorators(node, ctx),
             "call" => self.retry_call(node, ctx),
             "assignment" => self.retry_client_binding(node),
@@ -88,7 +88,7 @@ impl Extractor<'_, '_> {
     fn retry_decorators(&mut self, node: Node<'_>, ctx: &Ctx) {
         let Some(def) = node
             .child_by_field_id(F.definition)
-            .filter(|d| d.kind() == "function_definition")
+            .filter(|d| d.kind_name() == "function_definition")
         else {
             return;
         };
@@ -96,13 +96,13 @@ impl Extractor<'_, '_> {
         let mut cursor = node.walk();
         let decorators: Vec<Node> = node
             .named_children(&mut cursor)
-            .filter(|d| d.kind() == "decorator")
+            .filter(|d| d.kind_name() == "decorator")
             .collect();
         for decorator in decorators {
             let Some(expr) = decorator.named_child(0) else {
                 continue;
             };
-            let (callee, args) = match expr.kind() {
+            let (callee, args) = match expr.kind_name() {
                 "call" => (
                     expr.child_by_field_id(F.function),
                     expr.child_by_field_id(F.arguments),
@@ -145,7 +145,7 @@ impl Extractor<'_, '_> {
 
     fn retry_call(&mut self, node: Node<'_>, ctx: &Ctx) {
         // Decorators are read with the function they decorate.
-        if node.parent().is_some_and(|p| p.kind() == "decorator") {
+        if node.parent().is_some_and(|p| p.kind_name() == "decorator") {
             return;
         }
         let Some(function) = node.child_by_field_id(F.function) else {
@@ -163,7 +163,7 @@ impl Extractor<'_, '_> {
         // `retry(..)(fetch)` a function defined elsewhere.
         let body = node
             .parent()
-            .filter(|p| p.kind() == "for_statement")
+            .filter(|p| p.kind_name() == "for_statement")
             .and_then(|p| p.child_by_field_id(F.body));
         let shown = format!("`{}(..)`", short(self.text(function)));
         let span = self.span(function);
@@ -172,7 +172,7 @@ impl Extractor<'_, '_> {
 
     /// `session.mount("https://", HTTPAdapter(max_retries=retry))`: the session retries by itself.
     fn note_mount(&mut self, function: Node<'_>, args: Option<Node<'_>>) {
-        if function.kind() != "attribute"
+        if function.kind_name() != "attribute"
             || function
                 .child_by_field_id(F.attribute)
                 .map(|a| self.text(a))
@@ -186,7 +186,7 @@ impl Extractor<'_, '_> {
         let mut cursor = args.walk();
         let adapters: Vec<Node> = args
             .named_children(&mut cursor)
-            .filter(|a| a.kind() == "call")
+            .filter(|a| a.kind_name() == "call")
             .collect();
         for adapter in adapters {
             if let Some(what) = self.retrying_client(adapter) {
@@ -205,11 +205,11 @@ impl Extractor<'_, '_> {
         ) else {
             return;
         };
-        if !matches!(left.kind(), "identifier" | "attribute") {
+        if !matches!(left.kind_name(), "identifier" | "attribute") {
             return;
         }
         let key = self.text(left).to_string();
-        let right = match right.kind() {
+        let right = match right.kind_name() {
             "await" => right.named_child(0).unwrap_or(right),
             _ => right,
         };
@@ -229,7 +229,7 @@ impl Extractor<'_, '_> {
     }
 
     fn retrying_client_at(&self, call: Node<'_>, depth: usize) -> Option<String> {
-        if call.kind() != "call" || depth > 4 {
+        if call.kind_name() != "call" || depth > 4 {
             return None;
         }
         let name = self.qualname_raw(call.child_by_field_id(F.function)?)?;
@@ -240,11 +240,11 @@ impl Extractor<'_, '_> {
             let mut cursor = args.walk();
             let parts: Vec<Node> = args
                 .named_children(&mut cursor)
-                .filter_map(|a| match a.kind() {
+                .filter_map(|a| match a.kind_name() {
                     "keyword_argument" => a.child_by_field_id(F.value),
                     _ => Some(a),
                 })
-                .filter(|v| v.kind() == "call")
+                .filter(|v| v.kind_name() == "call")
                 .collect();
             return parts
                 .into_iter()
@@ -373,13 +373,13 @@ impl Extractor<'_, '_> {
                 };
                 p.observed = ["before_sleep", "after", "before"]
                     .iter()
-                    .any(|k| kw(k).is_some_and(|v| v.kind() != "none"));
+                    .any(|k| kw(k).is_some_and(|v| v.kind_name() != "none"));
             }
             PolicyStyle::Backoff => {
                 let predicate = name.ends_with("on_predicate");
                 let wait = pos(0).or_else(|| kw("wait_gen"))?;
                 let base = self.wait_delay(wait, 0);
-                let jitter_off = kw("jitter").is_some_and(|j| j.kind() == "none");
+                let jitter_off = kw("jitter").is_some_and(|j| j.kind_name() == "none");
                 p.delay = match base {
                     RetryDelay::Exponential if !jitter_off => RetryDelay::Jittered,
                     // Polling until a result arrives at a steady pace is what on_predicate is for.
@@ -391,7 +391,7 @@ impl Extractor<'_, '_> {
                 } else {
                     format!("`{}`", self.text(wait))
                 };
-                let cap = |k: &str| kw(k).filter(|v| v.kind() != "none");
+                let cap = |k: &str| kw(k).filter(|v| v.kind_name() != "none");
                 p.bounded = Some(cap("max_tries").is_some() || cap("max_time").is_some());
                 p.bound_detail = "no `max_tries` or `max_time`: it retries forever".into();
                 p.covers = if predicate {
@@ -403,7 +403,7 @@ impl Extractor<'_, '_> {
                     }
                 };
                 p.classified = kw("giveup").is_some();
-                let logger_off = kw("logger").is_some_and(|l| l.kind() == "none");
+                let logger_off = kw("logger").is_some_and(|l| l.kind_name() == "none");
                 p.observed = !logger_off || kw("on_backoff").is_some();
             }
             PolicyStyle::Urllib3 => {
@@ -418,7 +418,7 @@ impl Extractor<'_, '_> {
                     Some(Value::None) => {
                         let other = ["connect", "read", "redirect", "status", "other"]
                             .iter()
-                            .any(|k| kw(k).is_some_and(|v| v.kind() != "none"));
+                            .any(|k| kw(k).is_some_and(|v| v.kind_name() != "none"));
                         p.bounded = Some(other);
                         p.bound_detail =
                             "`total=None` with no other count: it retries forever".into();
@@ -568,7 +568,7 @@ impl Extractor<'_, '_> {
     /// `status_forcelist=[404, 500, 502]`: the 4xx in it that retrying cannot fix.
     fn client_statuses(&self, list: Node<'_>) -> Option<String> {
         let mut bad = Vec::new();
-        match list.kind() {
+        match list.kind_name() {
             "list" | "tuple" | "set" => {
                 let mut cursor = list.walk();
                 let items: Vec<Node> = list.named_children(&mut cursor).collect();
@@ -599,7 +599,7 @@ impl Extractor<'_, '_> {
         if depth > 8 {
             return None;
         }
-        match node.kind() {
+        match node.kind_name() {
             "call" => self.stop_bounds(node.child_by_field_id(F.function)?, depth + 1),
             "identifier" | "attribute" => {
                 let name = self.qualname_raw(node)?;
@@ -633,7 +633,7 @@ impl Extractor<'_, '_> {
         if depth > 8 {
             return RetryDelay::Unknown;
         }
-        match node.kind() {
+        match node.kind_name() {
             "call" => match node.child_by_field_id(F.function) {
                 Some(f) => self.wait_delay(f, depth + 1),
                 None => RetryDelay::Unknown,
@@ -681,7 +681,7 @@ impl Extractor<'_, '_> {
         if depth > 8 {
             return unknown;
         }
-        match node.kind() {
+        match node.kind_name() {
             "call" => {
                 let name = node
                     .child_by_field_id(F.function)
@@ -738,7 +738,7 @@ impl Extractor<'_, '_> {
     /// `(ConnectionError, requests.HTTPError)`, `Exception`.
     fn exception_types(&self, node: Node<'_>) -> Covers {
         let mut covers = Covers::default();
-        let items: Vec<Node> = match node.kind() {
+        let items: Vec<Node> = match node.kind_name() {
             "tuple" | "list" | "parenthesized_expression" => {
                 let mut cursor = node.walk();
                 node.named_children(&mut cursor).collect()
@@ -746,7 +746,7 @@ impl Extractor<'_, '_> {
             _ => vec![node],
         };
         for item in items {
-            match item.kind() {
+            match item.kind_name() {
                 "identifier" | "attribute" => covers.names.push(self.retry_name(item)),
                 "comment" => {}
                 _ => covers.unknown = true,
@@ -775,9 +775,9 @@ impl Extractor<'_, '_> {
                 .map(|n| format!("`{n}`"))
         }?;
         let raises = find(body, 0, &mut |n| {
-            n.kind() == "call"
+            n.kind_name() == "call"
                 && n.child_by_field_id(F.function).is_some_and(|f| {
-                    f.kind() == "attribute"
+                    f.kind_name() == "attribute"
                         && f.child_by_field_id(F.attribute)
                             .is_some_and(|a| self.text(a) == "raise_for_status")
                 })
@@ -795,7 +795,7 @@ impl Extractor<'_, '_> {
     /// keep client errors out of the retry.
     fn checks_status(&self, body: Node<'_>) -> bool {
         find(body, 0, &mut |n| {
-            n.kind() == "comparison_operator" && {
+            n.kind_name() == "comparison_operator" && {
                 let t = self.text(n);
                 t.contains("status") && !t.contains("raise_for_status")
             }
@@ -807,7 +807,7 @@ impl Extractor<'_, '_> {
     fn inner_retrying_client(&self, body: Node<'_>) -> Option<String> {
         let mut what = None;
         find(body, 0, &mut |n| {
-            if n.kind() != "call" {
+            if n.kind_name() != "call" {
                 return false;
             }
             if let Some(w) = self.retrying_client(n) {
@@ -823,7 +823,7 @@ impl Extractor<'_, '_> {
                     what = Some(w.clone());
                     return true;
                 }
-                match object.kind() {
+                match object.kind_name() {
                     "attribute" => match object.child_by_field_id(F.object) {
                         Some(o) => object = o,
                         None => return false,
@@ -843,7 +843,7 @@ impl Extractor<'_, '_> {
     /// The code logs or counts: a log or metrics call anywhere in it.
     fn observes(&self, body: Node<'_>) -> bool {
         find(body, 0, &mut |n| {
-            n.kind() == "call"
+            n.kind_name() == "call"
                 && n.child_by_field_id(F.function).is_some_and(|f| {
                     let q = self.qualname_raw(f);
                     observe::python_call(self.text(f), q.as_deref())
@@ -859,12 +859,12 @@ impl Extractor<'_, '_> {
             return;
         };
         let header = node.child(0).map_or("loop", |k| self.text(k));
-        let (bounded, what, counter) = if node.kind() == "for_statement" {
+        let (bounded, what, counter) = if node.kind_name() == "for_statement" {
             let Some(right) = node.child_by_field_id(F.right) else {
                 return;
             };
             let left = node.child_by_field_id(F.left).map_or("", |l| self.text(l));
-            let callee = (right.kind() == "call")
+            let callee = (right.kind_name() == "call")
                 .then(|| right.child_by_field_id(F.function))
                 .flatten()
                 .map(|f| self.retry_name(f))
@@ -884,7 +884,7 @@ impl Extractor<'_, '_> {
             let Some(cond) = node.child_by_field_name("condition") else {
                 return;
             };
-            let always = matches!(cond.kind(), "true") || self.text(cond) == "1";
+            let always = matches!(cond.kind_name(), "true") || self.text(cond) == "1";
             let counted = retry_word(self.text(cond));
             // `while path != "/"`, `while self.running`: a walk or a worker, not a retry.
             if !always && !counted {
@@ -953,28 +953,28 @@ impl Extractor<'_, '_> {
     /// `try:` whose success leaves the loop (`return`/`break` in the body or `else:`) and
     /// one of whose handlers goes round again (does not end in `raise`, `return` or `break`).
     fn is_retry_try(&self, stmt: Node<'_>) -> bool {
-        if stmt.kind() != "try_statement" {
+        if stmt.kind_name() != "try_statement" {
             return false;
         }
         let body = stmt.child_by_field_id(F.body);
         let mut cursor = stmt.walk();
         let else_body = stmt
             .named_children(&mut cursor)
-            .find(|c| c.kind() == "else_clause")
+            .find(|c| c.kind_name() == "else_clause")
             .and_then(|e| e.child_by_field_id(F.body));
         let exits = |b: Option<Node<'_>>| {
             b.is_some_and(|b| {
                 let mut c = b.walk();
                 let found = b
                     .named_children(&mut c)
-                    .any(|s| matches!(s.kind(), "return_statement" | "break_statement"));
+                    .any(|s| matches!(s.kind_name(), "return_statement" | "break_statement"));
                 found
             })
         };
         if !(exits(body) || exits(else_body)) {
             return false;
         }
-        let has_call = body.is_some_and(|b| find(b, 0, &mut |n| n.kind() == "call").is_some());
+        let has_call = body.is_some_and(|b| find(b, 0, &mut |n| n.kind_name() == "call").is_some());
         has_call
             && except_clauses(stmt).iter().any(|h| {
                 let block = handler_block(*h);
@@ -982,13 +982,13 @@ impl Extractor<'_, '_> {
                     let mut c = b.walk();
                     let last = b
                         .named_children(&mut c)
-                        .filter(|s| s.kind() != "comment")
+                        .filter(|s| s.kind_name() != "comment")
                         .last();
                     last
                 });
                 !last.is_some_and(|s| {
                     matches!(
-                        s.kind(),
+                        s.kind_name(),
                         "raise_statement" | "return_statement" | "break_statement"
                     )
                 })
@@ -999,7 +999,7 @@ impl Extractor<'_, '_> {
         let Some(body) = stmt.child_by_field_id(F.body) else {
             return false;
         };
-        find(body, 0, &mut |n| match n.kind() {
+        find(body, 0, &mut |n| match n.kind_name() {
             "await" => true,
             "call" => n
                 .child_by_field_id(F.function)
@@ -1098,7 +1098,7 @@ impl Extractor<'_, '_> {
         }
         let mut used = std::collections::HashSet::new();
         find(try_body, 0, &mut |n| {
-            if matches!(n.kind(), "identifier" | "attribute") {
+            if matches!(n.kind_name(), "identifier" | "attribute") {
                 used.insert(self.text(n));
             }
             false
@@ -1112,7 +1112,7 @@ impl Extractor<'_, '_> {
         let mut changes = false;
         for scope in handlers.iter().copied().chain(before) {
             find(scope, 0, &mut |n| {
-                if matches!(n.kind(), "assignment" | "augmented_assignment") {
+                if matches!(n.kind_name(), "assignment" | "augmented_assignment") {
                     // `groups[:] = groups[:-1]`, `self.host = next_host`: the root name changes.
                     let left = n.child_by_field_id(F.left).and_then(|l| {
                         // `self._conn = None` changes `self._conn`, not all of `self`.
@@ -1131,7 +1131,7 @@ impl Extractor<'_, '_> {
                         // `self._conn = None`: a reset for a reconnect, not a new input.
                         let reset = n
                             .child_by_field_id(F.right)
-                            .is_some_and(|r| matches!(r.kind(), "none" | "true" | "false"));
+                            .is_some_and(|r| matches!(r.kind_name(), "none" | "true" | "false"));
                         if used.contains(name) && !reset && (!retry_word(name) || fresh) {
                             changes = true;
                         }
@@ -1161,7 +1161,7 @@ impl Extractor<'_, '_> {
     /// A handler that catches cancellation and does not re-raise.
     fn swallowed_cancellation(&self, handler: Node<'_>) -> Option<(Span, String)> {
         let block = handler_block(handler)?;
-        let reraises = find(block, 0, &mut |n| n.kind() == "raise_statement").is_some();
+        let reraises = find(block, 0, &mut |n| n.kind_name() == "raise_statement").is_some();
         if reraises {
             return None;
         }
@@ -1191,10 +1191,10 @@ impl Extractor<'_, '_> {
     fn gives_up(&self, body: Node<'_>) -> bool {
         // `if retries_left > 0: ... else: raise` gives up in its `else`.
         find(body, 0, &mut |n| {
-            n.kind() == "if_statement"
+            n.kind_name() == "if_statement"
                 && find(n, 0, &mut |s| {
                     matches!(
-                        s.kind(),
+                        s.kind_name(),
                         "raise_statement" | "return_statement" | "break_statement"
                     )
                 })
@@ -1207,7 +1207,7 @@ impl Extractor<'_, '_> {
     fn sleeps_in<'t>(&self, body: Node<'t>) -> Vec<Node<'t>> {
         let mut out = Vec::new();
         find(body, 0, &mut |n| {
-            if n.kind() == "call" {
+            if n.kind_name() == "call" {
                 let function = n.child_by_field_id(F.function);
                 let sleep = function
                     .and_then(|f| self.qualname_raw(f))
@@ -1276,7 +1276,7 @@ impl Extractor<'_, '_> {
         if text.contains("**") || text.contains("pow(") || text.contains("<<") {
             return (RetryDelay::Exponential, detail, span);
         }
-        match arg.kind() {
+        match arg.kind_name() {
             "integer" | "float" => (
                 RetryDelay::Constant,
                 format!("{detail}: a constant delay"),
@@ -1294,11 +1294,11 @@ impl Extractor<'_, '_> {
             }
             "identifier" | "attribute" => {
                 // `exc.retry_after`: read from what this attempt raised, so it may differ each time.
-                let from_error = arg.kind() == "attribute"
+                let from_error = arg.kind_name() == "attribute"
                     && super::root_name(arg).is_some_and(|root| {
                         let root = self.text(root);
                         find(body, 0, &mut |n| {
-                            n.kind() == "except_clause"
+                            n.kind_name() == "except_clause"
                                 && handler_alias(n).is_some_and(|a| self.text(a) == root)
                         })
                         .is_some()
@@ -1309,7 +1309,7 @@ impl Extractor<'_, '_> {
                 // A name the loop changes: how it changes decides.
                 let mut growth = None;
                 find(body, 0, &mut |n| {
-                    let assigns = matches!(n.kind(), "assignment" | "augmented_assignment")
+                    let assigns = matches!(n.kind_name(), "assignment" | "augmented_assignment")
                         && n.child_by_field_id(F.left)
                             .is_some_and(|l| self.text(l) == text);
                     if assigns {
@@ -1360,7 +1360,7 @@ fn cancellation_in(x: &Extractor<'_, '_>, covers: &Covers) -> Option<String> {
 fn except_clauses<'t>(stmt: Node<'t>) -> Vec<Node<'t>> {
     let mut cursor = stmt.walk();
     stmt.named_children(&mut cursor)
-        .filter(|c| c.kind() == "except_clause")
+        .filter(|c| c.kind_name() == "except_clause")
         .collect()
 }
 
@@ -1369,8 +1369,8 @@ fn handler_types(handler: Node<'_>) -> Option<Node<'_>> {
     let mut cursor = handler.walk();
     let first = handler
         .named_children(&mut cursor)
-        .find(|c| c.kind() != "comment")?;
-    match first.kind() {
+        .find(|c| c.kind_name() != "comment")?;
+    match first.kind_name() {
         "block" => None,
         "as_pattern" => first.named_child(0),
         _ => Some(first),
@@ -1385,8 +1385,8 @@ fn handler_alias(handler: Node<'_>) -> Option<Node<'_>> {
     let mut cursor = handler.walk();
     let first = handler
         .named_children(&mut cursor)
-        .find(|c| c.kind() != "comment")?;
-    (first.kind() == "as_pattern")
+        .find(|c| c.kind_name() != "comment")?;
+    (first.kind_name() == "as_pattern")
         .then(|| first.child_by_field_id(F.alias))
         .flatten()
 }
@@ -1395,7 +1395,7 @@ fn handler_block(handler: Node<'_>) -> Option<Node<'_>> {
     let mut cursor = handler.walk();
     let block = handler
         .named_children(&mut cursor)
-        .find(|c| c.kind() == "block");
+        .find(|c| c.kind_name() == "block");
     block
 }
 
@@ -1416,7 +1416,7 @@ fn find<'t>(
     let children: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
     for child in children {
         if matches!(
-            child.kind(),
+            child.kind_name(),
             "function_definition" | "class_definition" | "lambda" | "decorated_definition"
         ) {
             continue;
@@ -1432,7 +1432,7 @@ fn keyword<'t>(x: &Extractor<'_, '_>, args: Node<'t>, name: &str) -> Option<Node
     let mut cursor = args.walk();
     let found = args
         .named_children(&mut cursor)
-        .filter(|a| a.kind() == "keyword_argument")
+        .filter(|a| a.kind_name() == "keyword_argument")
         .find(|a| {
             a.child_by_field_id(F.name)
                 .is_some_and(|n| x.text(n) == name)
@@ -1447,7 +1447,7 @@ fn positional(args: Node<'_>, index: usize) -> Option<Node<'_>> {
         .named_children(&mut cursor)
         .filter(|a| {
             !matches!(
-                a.kind(),
+                a.kind_name(),
                 "keyword_argument" | "comment" | "list_splat" | "dictionary_splat"
             )
         })
@@ -1459,7 +1459,7 @@ fn has_splat(args: Node<'_>) -> bool {
     let mut cursor = args.walk();
     let found = args
         .named_children(&mut cursor)
-        .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"));
+        .any(|a| matches!(a.kind_name(), "list_splat" | "dictionary_splat"));
     found
 }
 

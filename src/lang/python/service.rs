@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use super::{literal, Ctx, Extractor, F};
+use super::{literal, Ctx, Extractor, Kind, F};
 use crate::facts::service::{
     AppFact, DependencyFact, HandlerFact, MountFact, RouteFact, ServerStart,
 };
@@ -74,7 +74,7 @@ impl Extractor<'_, '_> {
                 }
             }
         }
-        if function.kind() == "attribute" {
+        if function.kind_name() == "attribute" {
             self.service_method(call, function, in_test);
         }
     }
@@ -104,7 +104,7 @@ impl Extractor<'_, '_> {
             .any(|a| a.binding.as_deref() == Some(owner.as_str()));
         let path = self.string_arg(call, 0);
         let looks_routed = known_owner || path.as_deref().is_some_and(|p| p.starts_with('/'));
-        let decorated = call.parent().filter(|p| p.kind() == "decorator");
+        let decorated = call.parent().filter(|p| p.kind_name() == "decorator");
         if let Some(decorator) = decorated {
             if routing.decorators.iter().any(|d| d == method) && looks_routed {
                 let handler = decorator
@@ -132,9 +132,9 @@ impl Extractor<'_, '_> {
                 .positional_nodes(call)
                 .into_iter()
                 .chain(self.keyword(call, &["app", "router", "blueprint", "subapp"]))
-                .find(|a| matches!(a.kind(), "identifier" | "attribute" | "call"));
+                .find(|a| matches!(a.kind_name(), "identifier" | "attribute" | "call"));
             if let Some(child) = child {
-                let child = match child.kind() {
+                let child = match child.kind_name() {
                     "call" => child.child_by_field_id(F.function).unwrap_or(child),
                     _ => child,
                 };
@@ -173,7 +173,7 @@ impl Extractor<'_, '_> {
     fn enclosing_function(&self, node: Node<'_>) -> Option<String> {
         let mut at = node.parent();
         while let Some(p) = at {
-            if p.kind() == "function_definition" {
+            if p.kind_name() == "function_definition" {
                 return p
                     .child_by_field_id(F.name)
                     .map(|n| self.text(n).to_string());
@@ -197,10 +197,10 @@ impl Extractor<'_, '_> {
     fn binding_of(&self, call: Node<'_>) -> Option<String> {
         let mut node = call;
         while let Some(p) = node.parent() {
-            match p.kind() {
+            match p.kind_name() {
                 "assignment" => {
                     let left = p.child_by_field_id(F.left)?;
-                    return matches!(left.kind(), "identifier" | "attribute")
+                    return matches!(left.kind_name(), "identifier" | "attribute")
                         .then(|| self.text(left).to_string());
                 }
                 "parenthesized_expression" | "await" => node = p,
@@ -218,7 +218,7 @@ impl Extractor<'_, '_> {
         args.named_children(&mut cursor)
             .filter(|a| {
                 !matches!(
-                    a.kind(),
+                    a.kind_name(),
                     "keyword_argument" | "comment" | "list_splat" | "dictionary_splat"
                 )
             })
@@ -234,7 +234,7 @@ impl Extractor<'_, '_> {
         let mut cursor = args.walk();
         let found = args
             .named_children(&mut cursor)
-            .filter(|a| a.kind() == "keyword_argument")
+            .filter(|a| a.kind_name() == "keyword_argument")
             .find(|a| {
                 a.child_by_field_id(F.name)
                     .is_some_and(|n| names.contains(&self.text(n)))
@@ -255,7 +255,7 @@ impl Extractor<'_, '_> {
 
     /// `health`, `views.health`: the function a route serves.
     fn handler_name(&self, node: Node<'_>) -> Option<String> {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => Some(self.text(node).to_string()),
             "attribute" => node
                 .child_by_field_id(F.attribute)
@@ -273,16 +273,16 @@ impl Extractor<'_, '_> {
         let services = &self.catalog.services;
         let routed_to_health = def
             .parent()
-            .filter(|p| p.kind() == "decorated_definition")
+            .filter(|p| p.kind_name() == "decorated_definition")
             .is_some_and(|d| {
                 let mut cursor = d.walk();
                 let decorators: Vec<Node> = d
                     .named_children(&mut cursor)
-                    .filter(|c| c.kind() == "decorator")
+                    .filter(|c| c.kind_name() == "decorator")
                     .collect();
                 decorators.into_iter().any(|dec| {
                     dec.named_child(0)
-                        .filter(|c| c.kind() == "call")
+                        .filter(|c| c.kind_name() == "call")
                         .and_then(|c| self.string_arg(c, 0))
                         .is_some_and(|p| services.path_role(&p).is_some())
                 })
@@ -331,7 +331,7 @@ impl Extractor<'_, '_> {
             out.can_fail = true;
             return;
         }
-        match node.kind() {
+        match node.kind_name() {
             // Bodies that run elsewhere.
             "function_definition" | "class_definition" | "lambda" => return,
             "raise_statement" => out.can_fail = true,
@@ -345,9 +345,9 @@ impl Extractor<'_, '_> {
             "try_statement" => {
                 let mut cursor = node.walk();
                 let children: Vec<Node> = node.named_children(&mut cursor).collect();
-                let catches = children.iter().any(|c| c.kind() == "except_clause");
+                let catches = children.iter().any(|c| c.kind_name() == "except_clause");
                 for child in children {
-                    let inner = if child.kind() == "block" {
+                    let inner = if child.kind_name() == "block" {
                         guarded || catches
                     } else {
                         guarded
@@ -370,7 +370,7 @@ impl Extractor<'_, '_> {
         let Some(function) = call.child_by_field_id(F.function) else {
             return;
         };
-        let name = match function.kind() {
+        let name = match function.kind_name() {
             "identifier" => self.text(function),
             "attribute" => function
                 .child_by_field_id(F.attribute)

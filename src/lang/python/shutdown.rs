@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::{Ctx, Extractor, F};
+use super::{Ctx, Extractor, Kind, F};
 use crate::api_roles::Role;
 use crate::facts::{ClientFact, Lang, ServeFact, Signal, SignalFact, WaitFact, WorkerLoopFact};
 
@@ -29,7 +29,7 @@ impl Extractor<'_, '_> {
         };
         let in_test = ctx.in_test || self.file_is_test;
         let span = self.span(function);
-        let method = (function.kind() == "attribute")
+        let method = (function.kind_name() == "attribute")
             .then(|| function.child_by_field_id(F.attribute))
             .flatten()
             .map(|m| self.text(m));
@@ -90,9 +90,22 @@ impl Extractor<'_, '_> {
                 }
             }
         }
-        // `atexit.register(engine.dispose)`, `add_event_handler("shutdown", client.aclose)`.
-        for arg in self.handed_over(call) {
-            if arg.kind() == "attribute" {
+        // `atexit.register(engine.dispose)`, `add_event_handler("shutdown", client.aclose)`;
+        // arguments that name no close method are not looked at one by one.
+        let args_text = call
+            .child_by_field_id(F.arguments)
+            .map_or("", |a| self.text(a));
+        let names_close = lifecycle
+            .close_methods
+            .iter()
+            .any(|m| args_text.contains(m.as_str()));
+        let handed = if names_close {
+            self.handed_over(call)
+        } else {
+            Vec::new()
+        };
+        for arg in handed {
+            if arg.kind_name() == "attribute" {
                 let closes = arg
                     .child_by_field_id(F.attribute)
                     .is_some_and(|a| self.is_close_method(self.text(a)));
@@ -111,7 +124,7 @@ impl Extractor<'_, '_> {
     fn endless_loop(&self, call: Node<'_>) -> Option<crate::facts::Span> {
         let mut at = call.parent();
         while let Some(p) = at {
-            match p.kind() {
+            match p.kind_name() {
                 "function_definition" | "lambda" | "class_definition" | "for_statement" => {
                     return None
                 }
@@ -173,7 +186,7 @@ impl Extractor<'_, '_> {
 
     /// `async with client:` / `with engine:` closes what it enters.
     pub(super) fn shutdown_with_item(&mut self, expr: Node<'_>) {
-        if matches!(expr.kind(), "identifier" | "attribute") {
+        if matches!(expr.kind_name(), "identifier" | "attribute") {
             let closed = self.last_name(expr);
             self.facts.shutdown.closed.extend(closed);
         }
@@ -217,12 +230,12 @@ impl Extractor<'_, '_> {
     fn handed_over<'t>(&self, call: Node<'t>) -> Vec<Node<'t>> {
         let mut out = Vec::new();
         for arg in self.call_args(call) {
-            let value = match arg.kind() {
+            let value = match arg.kind_name() {
                 "keyword_argument" => arg.child_by_field_id(F.value),
                 _ => Some(arg),
             };
             let Some(value) = value else { continue };
-            if matches!(value.kind(), "list" | "tuple") {
+            if matches!(value.kind_name(), "list" | "tuple") {
                 let mut cursor = value.walk();
                 out.extend(value.named_children(&mut cursor));
             } else {
@@ -235,13 +248,13 @@ impl Extractor<'_, '_> {
     fn positional_args<'t>(&self, call: Node<'t>) -> Vec<Node<'t>> {
         self.call_args(call)
             .into_iter()
-            .filter(|a| !matches!(a.kind(), "keyword_argument" | "comment"))
+            .filter(|a| !matches!(a.kind_name(), "keyword_argument" | "comment"))
             .collect()
     }
 
     /// `client` for `client`, `app.state.client`, `self.client`.
     fn last_name(&self, node: Node<'_>) -> Option<String> {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => Some(self.text(node).to_string()),
             "attribute" => node
                 .child_by_field_id(F.attribute)
@@ -255,11 +268,11 @@ impl Extractor<'_, '_> {
     fn long_lived_binding(&self, call: Node<'_>) -> Option<String> {
         let mut node = call;
         while let Some(parent) = node.parent() {
-            match parent.kind() {
+            match parent.kind_name() {
                 "await" | "parenthesized_expression" => node = parent,
                 "assignment" => {
                     let left = parent.child_by_field_id(F.left)?;
-                    return match left.kind() {
+                    return match left.kind_name() {
                         "identifier" if self.scopes.is_empty() => Some(self.text(left).to_string()),
                         "attribute" if self.text(left).contains(".state.") => self.last_name(left),
                         _ => None,
@@ -274,7 +287,7 @@ impl Extractor<'_, '_> {
     /// `FastAPI(lifespan=lifespan)`, `Starlette(on_shutdown=[close_pool])`.
     fn app_shutdown_keywords(&mut self, call: Node<'_>, span: crate::facts::Span) {
         for arg in self.call_args(call) {
-            if arg.kind() != "keyword_argument" {
+            if arg.kind_name() != "keyword_argument" {
                 continue;
             }
             let Some(name) = arg.child_by_field_id(F.name).map(|n| self.text(n)) else {
@@ -296,7 +309,7 @@ impl Extractor<'_, '_> {
                 continue;
             };
             let mut handlers = vec![value];
-            if value.kind() == "list" {
+            if value.kind_name() == "list" {
                 let mut cursor = value.walk();
                 handlers = value.named_children(&mut cursor).collect();
             }
@@ -342,7 +355,7 @@ impl Extractor<'_, '_> {
     fn event_registration(&mut self, call: Node<'_>, span: crate::facts::Span) {
         let args = self.positional_args(call);
         let names_shutdown = args.first().is_some_and(|a| {
-            a.kind() == "string" && {
+            a.kind_name() == "string" && {
                 let text = self.text(*a);
                 text.contains("shutdown") || text.contains("cleanup")
             }
@@ -356,7 +369,7 @@ impl Extractor<'_, '_> {
             // Used as a decorator: the decorated function is the handler.
             None => call
                 .parent()
-                .filter(|p| p.kind() == "decorator")
+                .filter(|p| p.kind_name() == "decorator")
                 .and_then(|d| d.parent())
                 .and_then(|d| d.child_by_field_id(F.definition))
                 .and_then(|def| def.child_by_field_id(F.name))
@@ -386,7 +399,7 @@ impl Extractor<'_, '_> {
             (_, Some("join")) if args.is_empty() => format!("{}()", self.text(function)),
             (_, Some("shutdown")) => {
                 let waits = args.iter().any(|a| {
-                    a.kind() == "keyword_argument"
+                    a.kind_name() == "keyword_argument"
                         && a.child_by_field_id(F.name)
                             .is_some_and(|n| self.text(n) == "wait")
                         && a.child_by_field_id(F.value)
@@ -422,7 +435,7 @@ impl Extractor<'_, '_> {
 fn enclosing_def(node: Node<'_>) -> Option<Node<'_>> {
     let mut at = node.parent();
     while let Some(p) = at {
-        if p.kind() == "function_definition" {
+        if p.kind_name() == "function_definition" {
             return Some(p);
         }
         at = p.parent();
@@ -440,7 +453,7 @@ fn leaves_loop(body: Node<'_>) -> bool {
         if seen > MAX_YIELD_SEARCH {
             return false;
         }
-        match n.kind() {
+        match n.kind_name() {
             "break_statement" | "return_statement" => return true,
             "function_definition" | "lambda" | "class_definition" => continue,
             "for_statement" | "while_statement" => {
@@ -466,7 +479,7 @@ fn has_return(body: Node<'_>) -> bool {
         if seen > MAX_YIELD_SEARCH {
             return false;
         }
-        match n.kind() {
+        match n.kind_name() {
             "return_statement" => return true,
             "function_definition" | "lambda" | "class_definition" => continue,
             _ => {}
@@ -489,7 +502,7 @@ fn yield_before(def: Node<'_>, byte: usize) -> bool {
         if seen > MAX_YIELD_SEARCH || n.start_byte() >= byte {
             continue;
         }
-        match n.kind() {
+        match n.kind_name() {
             "yield" if n.end_byte() <= byte => return true,
             "function_definition" | "lambda" | "class_definition" => continue,
             _ => {}
