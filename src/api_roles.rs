@@ -3,11 +3,9 @@
 //! constructors make unbounded queues, which calls block, how pools are bounded, which calls
 //! fan out or spawn, which limit concurrency, which cache, and which do I/O whose result matters.
 
-use std::collections::HashMap;
-
 use serde::Deserialize;
 
-use crate::catalog::{Catalog, OneOrMany};
+use crate::catalog::{wildcard_type, ByLang, Catalog, OneOrMany};
 use crate::facts::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
@@ -81,8 +79,10 @@ pub struct ApiSpec {
 #[derive(Debug, Default)]
 pub struct ApiIndex {
     specs: Vec<ApiSpec>,
-    by_call: HashMap<(Lang, String), Vec<usize>>,
-    by_method: HashMap<(Lang, String), Vec<usize>>,
+    by_call: ByLang<Vec<usize>>,
+    /// `<type>.*` / `<type>::*` entries by their type.
+    by_type: ByLang<Vec<usize>>,
+    by_method: ByLang<Vec<usize>>,
 }
 
 impl ApiIndex {
@@ -90,12 +90,23 @@ impl ApiIndex {
     pub fn add(&mut self, specs: Vec<ApiSpec>) {
         for spec in specs {
             let index = self.specs.len();
+            let (wildcards, calls): (Vec<String>, Vec<String>) = spec
+                .call
+                .to_vec()
+                .into_iter()
+                .partition(|c| wildcard_type(spec.lang, c).is_some());
+            let types = wildcards
+                .iter()
+                .filter_map(|c| wildcard_type(spec.lang, c))
+                .map(str::to_string)
+                .collect();
             for (names, map) in [
-                (spec.call.to_vec(), &mut self.by_call),
+                (calls, &mut self.by_call),
+                (types, &mut self.by_type),
                 (spec.method.to_vec(), &mut self.by_method),
             ] {
                 for name in names {
-                    let entry = map.entry((spec.lang, name)).or_default();
+                    let entry = map.side_mut(spec.lang).entry(name).or_default();
                     entry.retain(|i| self.specs[*i].role != spec.role);
                     entry.push(index);
                 }
@@ -104,13 +115,14 @@ impl ApiIndex {
         }
     }
 
-    fn find(&self, key: (Lang, String), role: Role, by_method: bool) -> Option<&ApiSpec> {
-        let map = if by_method {
-            &self.by_method
-        } else {
-            &self.by_call
-        };
-        map.get(&key)?
+    fn find(
+        &self,
+        map: &ByLang<Vec<usize>>,
+        lang: Lang,
+        name: &str,
+        role: Role,
+    ) -> Option<&ApiSpec> {
+        map.get(lang, name)?
             .iter()
             .map(|i| &self.specs[*i])
             .find(|s| s.role == role)
@@ -120,17 +132,18 @@ impl ApiIndex {
 impl Catalog {
     /// The entry giving `callee` the role: an exact name, or `<type>.*` for a method.
     pub fn api(&self, lang: Lang, callee: &str, role: Role) -> Option<&ApiSpec> {
-        if let Some(spec) = self.apis.find((lang, callee.to_string()), role, false) {
+        let apis = &self.apis;
+        if let Some(spec) = apis.find(&apis.by_call, lang, callee, role) {
             return Some(spec);
         }
         let sep = if lang == Lang::Rust { "::" } else { "." };
         let (ty, _) = callee.rsplit_once(sep)?;
-        self.apis.find((lang, format!("{ty}{sep}*")), role, false)
+        apis.find(&apis.by_type, lang, ty, role)
     }
 
     /// The entry giving a method of any receiver the role: `create_task` on a loop or group.
     pub fn api_method(&self, lang: Lang, method: &str, role: Role) -> Option<&ApiSpec> {
-        self.apis.find((lang, method.to_string()), role, true)
+        self.apis.find(&self.apis.by_method, lang, method, role)
     }
 
     /// An external call that talks to a peer: a catalogued call that is not a general deadline

@@ -251,17 +251,66 @@ pub struct CatalogFile {
     pub observability_types: Vec<observability::ObsTypeSpec>,
 }
 
+/// Entries by language and name, looked up with a `&str`: the front ends look names up for
+/// every call, and a `(Lang, String)` key would allocate for each lookup.
+#[derive(Debug)]
+pub(crate) struct ByLang<V> {
+    python: HashMap<String, V>,
+    rust: HashMap<String, V>,
+}
+
+impl<V> Default for ByLang<V> {
+    fn default() -> Self {
+        ByLang {
+            python: HashMap::new(),
+            rust: HashMap::new(),
+        }
+    }
+}
+
+impl<V> ByLang<V> {
+    fn side(&self, lang: Lang) -> &HashMap<String, V> {
+        match lang {
+            Lang::Python => &self.python,
+            Lang::Rust => &self.rust,
+        }
+    }
+
+    pub(crate) fn side_mut(&mut self, lang: Lang) -> &mut HashMap<String, V> {
+        match lang {
+            Lang::Python => &mut self.python,
+            Lang::Rust => &mut self.rust,
+        }
+    }
+
+    pub(crate) fn get(&self, lang: Lang, name: &str) -> Option<&V> {
+        self.side(lang).get(name)
+    }
+
+    pub(crate) fn insert(&mut self, lang: Lang, name: String, value: V) {
+        self.side_mut(lang).insert(name, value);
+    }
+}
+
+/// The type of a `<type>.*` (Python) or `<type>::*` (Rust) name: all of its methods.
+pub(crate) fn wildcard_type(lang: Lang, name: &str) -> Option<&str> {
+    let suffix = if lang == Lang::Rust { "::*" } else { ".*" };
+    name.strip_suffix(suffix)
+}
+
 /// The merged catalog, indexed by qualified name.
 #[derive(Debug, Default)]
 pub struct Catalog {
-    calls: HashMap<(Lang, String), usize>,
+    calls: ByLang<usize>,
+    /// `<type>.*` / `<type>::*` entries by their type: every method of it.
+    call_wildcards: ByLang<usize>,
     pub call_specs: Vec<CallSpec>,
-    types: HashMap<(Lang, String), TypeSpec>,
-    constructors: HashMap<(Lang, String), String>,
+    types: ByLang<TypeSpec>,
+    constructors: ByLang<String>,
     /// Constructors given as globs (`*_pb2_grpc.*Stub`), tried when no exact one matches.
     constructor_globs: Vec<(Lang, String, String)>,
-    timeout_objects: HashMap<(Lang, String), TimeoutObjectSpec>,
-    deadlines: HashMap<(Lang, String), DeadlineSpec>,
+    timeout_objects: ByLang<TimeoutObjectSpec>,
+    deadlines: ByLang<DeadlineSpec>,
     /// Web frameworks, routes and dependencies (`rules/catalog/services.toml`).
     pub services: crate::service::ServiceCatalog,
     pub retries: RetryCatalog,
@@ -293,7 +342,10 @@ impl Catalog {
         for spec in file.calls {
             let index = self.call_specs.len();
             for name in spec.call.to_vec() {
-                self.calls.insert((spec.lang, name), index);
+                match wildcard_type(spec.lang, &name) {
+                    Some(ty) => self.call_wildcards.insert(spec.lang, ty.to_string(), index),
+                    None => self.calls.insert(spec.lang, name, index),
+                }
             }
             self.call_specs.push(spec);
         }
@@ -304,21 +356,21 @@ impl Catalog {
                         .push((ty.lang, ctor.clone(), ty.name.clone()));
                 } else {
                     self.constructors
-                        .insert((ty.lang, ctor.clone()), ty.name.clone());
+                        .insert(ty.lang, ctor.clone(), ty.name.clone());
                 }
             }
-            self.types.insert((ty.lang, ty.name.clone()), ty);
+            self.types.insert(ty.lang, ty.name.clone(), ty);
         }
         for obj in file.timeout_objects {
             for name in obj.call.to_vec() {
-                self.timeout_objects.insert((obj.lang, name), obj.clone());
+                self.timeout_objects.insert(obj.lang, name, obj.clone());
             }
         }
         self.observability
             .add(file.observability, file.observability_types);
         for d in file.deadlines {
             for name in d.call.to_vec() {
-                self.deadlines.insert((d.lang, name), d.clone());
+                self.deadlines.insert(d.lang, name, d.clone());
             }
         }
         self.services.add(
@@ -346,13 +398,13 @@ impl Catalog {
 
     /// The spec of a call: an exact entry, or `<type>.*` for any method of a catalogued type.
     pub fn call(&self, lang: Lang, callee: &str) -> Option<&CallSpec> {
-        let exact = self.calls.get(&(lang, callee.to_string()));
+        let exact = self.calls.get(lang, callee);
         let index = match exact {
             Some(i) => *i,
             None => {
                 let sep = if lang == Lang::Rust { "::" } else { "." };
                 let (ty, _) = callee.rsplit_once(sep)?;
-                *self.calls.get(&(lang, format!("{ty}{sep}*")))?
+                *self.call_wildcards.get(lang, ty)?
             }
         };
         Some(&self.call_specs[index])
@@ -364,7 +416,7 @@ impl Catalog {
 
     /// The type that a constructor call returns, if the catalog knows it.
     pub fn constructed_type(&self, lang: Lang, callee: &str) -> Option<&str> {
-        if let Some(ty) = self.constructors.get(&(lang, callee.to_string())) {
+        if let Some(ty) = self.constructors.get(lang, callee) {
             return Some(ty);
         }
         if let Some((_, _, ty)) = self
@@ -377,32 +429,29 @@ impl Catalog {
         // Rust: `redis::Client::open(..)` returns a `redis::Client` when the type is known.
         if lang == Lang::Rust {
             let (ty, _) = callee.rsplit_once("::")?;
-            return self
-                .types
-                .get(&(lang, ty.to_string()))
-                .map(|t| t.name.as_str());
+            return self.types.get(lang, ty).map(|t| t.name.as_str());
         }
         None
     }
 
     pub fn type_spec(&self, lang: Lang, name: &str) -> Option<&TypeSpec> {
-        self.types.get(&(lang, name.to_string()))
+        self.types.get(lang, name)
     }
 
     pub fn knows_type(&self, lang: Lang, name: &str) -> bool {
-        self.types.contains_key(&(lang, name.to_string()))
+        self.types.get(lang, name).is_some()
     }
 
     pub fn timeout_object(&self, lang: Lang, callee: &str) -> Option<&TimeoutObjectSpec> {
-        self.timeout_objects.get(&(lang, callee.to_string()))
+        self.timeout_objects.get(lang, callee)
     }
 
     pub fn is_deadline(&self, lang: Lang, callee: &str) -> bool {
-        self.deadlines.contains_key(&(lang, callee.to_string()))
+        self.deadlines.get(lang, callee).is_some()
     }
 
     pub fn deadline(&self, lang: Lang, callee: &str) -> Option<&DeadlineSpec> {
-        self.deadlines.get(&(lang, callee.to_string()))
+        self.deadlines.get(lang, callee)
     }
 }
 

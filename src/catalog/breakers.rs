@@ -61,18 +61,28 @@ impl Catalog {
             .find(|b| b.lang == lang && b.constructors.iter().any(|c| c == callee))
     }
 
-    /// Whether a qualified name lies in the package of a breaker library (`pybreaker`,
-    /// `pybreaker.CircuitBreaker`): a file importing none has no library breaker.
-    pub fn in_breaker_package(&self, lang: Lang, qualified: &str) -> bool {
+    /// Whether a file's text can hold a breaker, decided before walking its tree for one: a
+    /// library breaker names its library's package (`pybreaker`, `failsafe`); a hand-written
+    /// one names an open state (`open`, `tripped`) and says it is a breaker (`breaker`,
+    /// `circuit`, failure counting, a `threshold`).
+    pub fn may_hold_breakers(&self, lang: Lang, text: &str) -> bool {
         let sep = if lang == Lang::Rust { "::" } else { "." };
-        let top = qualified.split(sep).next();
-        self.breakers.iter().filter(|b| b.lang == lang).any(|b| {
+        let names_library = self.breakers.iter().filter(|b| b.lang == lang).any(|b| {
             b.constructors
                 .iter()
                 .chain(&b.threshold_calls)
                 .chain(&b.open_duration_calls)
-                .any(|c| c.split(sep).next() == top)
-        })
+                .filter_map(|c| c.split(sep).next())
+                .any(|package| text.contains(package))
+        });
+        if names_library {
+            return true;
+        }
+        let lower = text.to_ascii_lowercase();
+        let evidence = ["breaker", "circuit", "fail", "threshold"]
+            .iter()
+            .any(|w| lower.contains(w));
+        evidence && (lower.contains("open") || lower.contains("tripped"))
     }
 
     /// A call anywhere that gives a breaker library a threshold or an open duration.

@@ -84,7 +84,7 @@ struct Gathered<'t> {
 impl Extractor<'_, '_> {
     /// Finds the file's breakers; runs after pass 2, so only module-level names resolve.
     pub(super) fn collect_breakers<'t>(&mut self, root: Node<'t>) {
-        if !self.may_hold_breakers() {
+        if !self.catalog.may_hold_breakers(Lang::Python, self.src) {
             return;
         }
         let mut g = Gathered::default();
@@ -109,25 +109,6 @@ impl Extractor<'_, '_> {
             self.remember_line(line);
         }
         self.facts.breakers = out;
-    }
-
-    /// Whether the file can hold a breaker, decided before walking its tree again: a library
-    /// breaker needs an import from a breaker library; a hand-written one needs an open state
-    /// (`open`, `tripped`) and evidence that it is a breaker (a name with `breaker`, `circuit`,
-    /// failure counting or a `threshold`).
-    fn may_hold_breakers(&self) -> bool {
-        let imports_library = self
-            .aliases
-            .values()
-            .any(|q| self.catalog.in_breaker_package(Lang::Python, q));
-        if imports_library {
-            return true;
-        }
-        let lower = self.src.to_ascii_lowercase();
-        let evidence = ["breaker", "circuit", "fail", "threshold"]
-            .iter()
-            .any(|w| lower.contains(w));
-        evidence && (lower.contains("open") || lower.contains("tripped"))
     }
 
     fn gather<'t>(

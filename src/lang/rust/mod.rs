@@ -81,7 +81,9 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
     x.deadline_fns = x.resolve_deadline_fns();
     x.visit_file(&file);
     x.apply_uses();
-    x.collect_breakers(&file);
+    if catalog.may_hold_breakers(Lang::Rust, text) {
+        x.collect_breakers(&file);
+    }
     x.failure_finish();
     drop(file);
     facts
