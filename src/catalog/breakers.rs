@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::{Catalog, Unit};
-use crate::facts::{BreakerValueKind, Lang};
+use crate::facts::{names_breaker, names_failure_counting, BreakerValueKind, Lang};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -79,10 +79,16 @@ impl Catalog {
             return true;
         }
         let lower = text.to_ascii_lowercase();
-        let evidence = ["breaker", "circuit", "fail", "threshold"]
+        let may_say_breaker = ["breaker", "circuit", "fail", "threshold"]
             .iter()
             .any(|w| lower.contains(w));
-        evidence && (lower.contains("open") || lower.contains("tripped"))
+        if !may_say_breaker || !(lower.contains("open") || lower.contains("tripped")) {
+            return false;
+        }
+        // The words must be in one name (`failure_count`, not "failed to open" in a comment),
+        // as the hand-written breaker check reads them.
+        text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .any(|word| names_breaker(word) || names_failure_counting(word))
     }
 
     /// A call anywhere that gives a breaker library a threshold or an open duration.
