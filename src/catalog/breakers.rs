@@ -78,6 +78,8 @@ impl Catalog {
         if names_library {
             return true;
         }
+        // Most files say none of these words: one lowercase copy and a few substring searches
+        // rule them out before the names are read.
         let lower = text.to_ascii_lowercase();
         let may_say_breaker = ["breaker", "circuit", "fail", "threshold"]
             .iter()
@@ -86,8 +88,11 @@ impl Catalog {
             return false;
         }
         // The words must be in one name (`failure_count`, not "failed to open" in a comment),
-        // as the hand-written breaker check reads them.
-        text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        // as the hand-written breaker check reads them. Every such name is at least seven
+        // letters long (`circuit`, `fail_max`, `threshold`).
+        lower
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|word| word.len() >= 7)
             .any(|word| names_breaker(word) || names_failure_counting(word))
     }
 

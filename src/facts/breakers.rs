@@ -155,13 +155,14 @@ impl StateName {
 
 /// Whether a name says it is about a circuit breaker.
 pub fn names_breaker(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.contains("breaker") || lower.contains("circuit")
+    contains_ignoring_case(name, "breaker") || contains_ignoring_case(name, "circuit")
 }
 
 /// Whether a name looks like failure counting: `failure_count`, `fail_max`, `failure_threshold`.
 pub fn names_failure_counting(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
+    if contains_ignoring_case(name, "threshold") {
+        return true;
+    }
     let counts = [
         "count",
         "threshold",
@@ -172,8 +173,22 @@ pub fn names_failure_counting(name: &str) -> bool {
         "num",
     ]
     .iter()
-    .any(|w| lower.contains(w));
-    (lower.contains("fail") && counts) || lower.contains("threshold")
+    .any(|w| contains_ignoring_case(name, w));
+    contains_ignoring_case(name, "fail") && counts
+}
+
+/// `haystack.to_ascii_lowercase().contains(lowercase_needle)` without the copy: these checks
+/// run on every name of a file.
+pub fn contains_ignoring_case(haystack: &str, lowercase_needle: &str) -> bool {
+    let (haystack, needle) = (haystack.as_bytes(), lowercase_needle.as_bytes());
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    haystack.len() >= needle.len()
+        && (0..=haystack.len() - needle.len()).any(|at| {
+            haystack[at].to_ascii_lowercase() == first
+                && haystack[at + 1..at + needle.len()].eq_ignore_ascii_case(rest)
+        })
 }
 
 /// What a hand-written breaker's setting is, by its name: `failure_threshold`, `fail_max`,

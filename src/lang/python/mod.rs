@@ -220,6 +220,17 @@ fn for_each_child<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
     }
 }
 
+/// A node's named children, read as `for_each_child` reads them: no cursor for short lists.
+fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    for_each_child(node, |child| {
+        if child.is_named() {
+            out.push(child);
+        }
+    });
+    out
+}
+
 fn first_error(root: Node<'_>) -> Option<Node<'_>> {
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
@@ -389,12 +400,18 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 _ => None,
             };
             if let Some(name) = name {
-                let sites = self
-                    .call_sites
-                    .entry(self.text(name).to_string())
-                    .or_default();
-                sites.0 += 1;
-                sites.1 += usize::from(under);
+                // Most names are called more than once: count in place, copy a name once.
+                let name = self.text(name);
+                match self.call_sites.get_mut(name) {
+                    Some(sites) => {
+                        sites.0 += 1;
+                        sites.1 += usize::from(under);
+                    }
+                    None => {
+                        self.call_sites
+                            .insert(name.to_string(), (1, usize::from(under)));
+                    }
+                }
             }
             self.collect(f, depth + 1, under);
         }
@@ -1519,9 +1536,13 @@ fn string_content(x: &Extractor<'_, '_>, node: Node<'_>) -> String {
             out.push_str(x.text(n));
             continue;
         }
-        let mut cursor = n.walk();
-        let children: Vec<Node> = n.named_children(&mut cursor).collect();
-        stack.extend(children.into_iter().rev());
+        let first = stack.len();
+        for_each_child(n, |child| {
+            if child.is_named() {
+                stack.push(child);
+            }
+        });
+        stack[first..].reverse();
     }
     out
 }

@@ -313,9 +313,8 @@ impl Extractor<'_, '_> {
     /// `app.add_middleware(CorrelationIdMiddleware)`, `Middleware(PrometheusMiddleware)`: a
     /// catalogued class handed over to be instantiated by a framework.
     fn obs_class_arguments(&mut self, args: Node<'_>, ctx: &Ctx) {
-        let mut cursor = args.walk();
-        let handed: Vec<Node> = args
-            .named_children(&mut cursor)
+        let handed: Vec<Node> = super::named_children(args)
+            .into_iter()
             .filter(|a| matches!(a.kind_name(), "identifier" | "attribute"))
             .collect();
         for arg in handed {

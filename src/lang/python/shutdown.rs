@@ -221,8 +221,7 @@ impl Extractor<'_, '_> {
         let Some(args) = call.child_by_field_id(F.arguments) else {
             return Vec::new();
         };
-        let mut cursor = args.walk();
-        args.named_children(&mut cursor).collect()
+        super::named_children(args)
     }
 
     /// The call's arguments, keyword values and the items of list and tuple arguments: where
