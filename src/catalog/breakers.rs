@@ -67,33 +67,41 @@ impl Catalog {
     /// `circuit`, failure counting, a `threshold`).
     pub fn may_hold_breakers(&self, lang: Lang, text: &str) -> bool {
         let sep = if lang == Lang::Rust { "::" } else { "." };
-        let names_library = self.breakers.iter().filter(|b| b.lang == lang).any(|b| {
-            b.constructors
-                .iter()
-                .chain(&b.threshold_calls)
-                .chain(&b.open_duration_calls)
-                .filter_map(|c| c.split(sep).next())
-                .any(|package| text.contains(package))
-        });
-        if names_library {
+        // Each package once: every search reads the whole file.
+        let mut packages: Vec<&str> = self
+            .breakers
+            .iter()
+            .filter(|b| b.lang == lang)
+            .flat_map(|b| {
+                b.constructors
+                    .iter()
+                    .chain(&b.threshold_calls)
+                    .chain(&b.open_duration_calls)
+            })
+            .filter_map(|c| c.split(sep).next())
+            .collect();
+        packages.sort_unstable();
+        packages.dedup();
+        if packages.iter().any(|package| text.contains(package)) {
             return true;
         }
         // Most files say none of these words: one lowercase copy and a few substring searches
         // rule them out before the names are read.
         let lower = text.to_ascii_lowercase();
-        let may_say_breaker = ["breaker", "circuit", "fail", "threshold"]
-            .iter()
-            .any(|w| lower.contains(w));
-        if !may_say_breaker || !(lower.contains("open") || lower.contains("tripped")) {
+        if !(lower.contains("open") || lower.contains("tripped")) {
             return false;
         }
         // The words must be in one name (`failure_count`, not "failed to open" in a comment),
-        // as the hand-written breaker check reads them. Every such name is at least seven
-        // letters long (`circuit`, `fail_max`, `threshold`).
-        lower
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .filter(|word| word.len() >= 7)
-            .any(|word| names_breaker(word) || names_failure_counting(word))
+        // as the hand-written breaker check reads them: each place a word is said is read as
+        // the name around it.
+        ["breaker", "circuit", "threshold", "fail"]
+            .iter()
+            .any(|word| {
+                lower.match_indices(word).any(|(at, _)| {
+                    let name = name_around(&lower, at, word.len());
+                    names_breaker(name) || names_failure_counting(name)
+                })
+            })
     }
 
     /// A call anywhere that gives a breaker library a threshold or an open duration.
@@ -121,4 +129,19 @@ impl Catalog {
             .iter()
             .find(|b| b.lang == lang && b.library == library)
     }
+}
+
+/// The identifier that holds `text[at..at + len]`.
+fn name_around(text: &str, at: usize, len: usize) -> &str {
+    let is_name_byte = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let bytes = text.as_bytes();
+    let start = bytes[..at]
+        .iter()
+        .rposition(|b| !is_name_byte(b))
+        .map_or(0, |i| i + 1);
+    let end = bytes[at + len..]
+        .iter()
+        .position(|b| !is_name_byte(b))
+        .map_or(bytes.len(), |i| at + len + i);
+    &text[start..end]
 }

@@ -58,6 +58,9 @@ pub struct LifecycleSpec {
 pub struct ShutdownCatalog {
     serves: Vec<ServeSpec>,
     signals: Vec<SignalSpec>,
+    /// The last segment of every signal name, per language: a path ending otherwise names no
+    /// signal, so most paths need no resolving.
+    signal_ends: Vec<(Lang, String)>,
     pub lifecycle: LifecycleSpec,
 }
 
@@ -72,6 +75,18 @@ impl ShutdownCatalog {
             self.serves
                 .retain(|old| old.lang != s.lang || old.callee != s.callee);
             self.serves.push(s);
+        }
+        for spec in &signals {
+            let sep = if spec.lang == Lang::Rust { "::" } else { "." };
+            for call in &spec.calls {
+                let end = (
+                    spec.lang,
+                    call.rsplit(sep).next().unwrap_or(call).to_string(),
+                );
+                if !self.signal_ends.contains(&end) {
+                    self.signal_ends.push(end);
+                }
+            }
         }
         self.signals.extend(signals);
         if let Some(l) = lifecycle {
@@ -94,6 +109,15 @@ impl Catalog {
     }
 
     /// The signal a call handles or names: `tokio::signal::ctrl_c`, `SignalKind::terminate`.
+    /// The last segments of the signal names: a path ending otherwise names no signal.
+    pub fn signal_name_ends(&self, lang: Lang) -> impl Iterator<Item = &str> {
+        self.shutdown
+            .signal_ends
+            .iter()
+            .filter(move |(l, _)| *l == lang)
+            .map(|(_, end)| end.as_str())
+    }
+
     pub fn signal_of(&self, lang: Lang, callee: &str) -> Option<Signal> {
         self.shutdown
             .signals

@@ -7,6 +7,7 @@ mod service;
 mod shutdown;
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 
 use proc_macro2::Span as PmSpan;
 use syn::punctuated::Punctuated;
@@ -260,7 +261,17 @@ impl Items {
                 }
                 self.aliases.insert(r.rename.to_string(), full.join("::"));
             }
-            UseTree::Glob(_) => self.globs.push(prefix.join("::")),
+            // `use super::*` and the like bring in the crate's own names: nothing a glob
+            // lookup could find in the catalog.
+            UseTree::Glob(_) => {
+                let local = prefix
+                    .first()
+                    .is_some_and(|head| matches!(head.as_str(), "crate" | "self" | "super"));
+                let glob = prefix.join("::");
+                if !local && !self.globs.contains(&glob) {
+                    self.globs.push(glob);
+                }
+            }
             UseTree::Group(g) => {
                 for t in &g.items {
                     self.add_use(prefix, t);
@@ -499,11 +510,15 @@ fn name_says_deadline(name: &str) -> bool {
 }
 
 fn path_string(path: &syn::Path) -> String {
-    path.segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect::<Vec<_>>()
-        .join("::")
+    let mut out = String::new();
+    for (i, segment) in path.segments.iter().enumerate() {
+        if i > 0 {
+            out.push_str("::");
+        }
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{}", segment.ident);
+    }
+    out
 }
 
 /// The path of a type, looking through references and smart pointers: `&Arc<redis::Client>`.

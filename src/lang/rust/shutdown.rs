@@ -23,6 +23,20 @@ impl Extractor<'_, '_> {
                 }
             }
             Expr::Path(p) => {
+                // Most paths are local names: only one that ends like a signal's name, or a
+                // renamed import of one, is resolved.
+                let Some(last) = p.path.segments.last().map(|s| &s.ident) else {
+                    return;
+                };
+                let may_name_signal = self
+                    .catalog
+                    .signal_name_ends(Lang::Rust)
+                    .any(|end| last == end)
+                    || (p.path.segments.len() == 1
+                        && self.items.aliases.contains_key(&last.to_string()));
+                if !may_name_signal {
+                    return;
+                }
                 if let Some(path) = self.resolve(&path_string(&p.path)) {
                     self.note_signal(&path, p.span());
                 }
