@@ -4,7 +4,7 @@
 
 pub mod observability;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::Deserialize;
 
@@ -255,28 +255,28 @@ pub struct CatalogFile {
 /// every call, and a `(Lang, String)` key would allocate for each lookup.
 #[derive(Debug)]
 pub(crate) struct ByLang<V> {
-    python: HashMap<String, V>,
-    rust: HashMap<String, V>,
+    python: FxHashMap<String, V>,
+    rust: FxHashMap<String, V>,
 }
 
 impl<V> Default for ByLang<V> {
     fn default() -> Self {
         ByLang {
-            python: HashMap::new(),
-            rust: HashMap::new(),
+            python: FxHashMap::default(),
+            rust: FxHashMap::default(),
         }
     }
 }
 
 impl<V> ByLang<V> {
-    fn side(&self, lang: Lang) -> &HashMap<String, V> {
+    fn side(&self, lang: Lang) -> &FxHashMap<String, V> {
         match lang {
             Lang::Python => &self.python,
             Lang::Rust => &self.rust,
         }
     }
 
-    pub(crate) fn side_mut(&mut self, lang: Lang) -> &mut HashMap<String, V> {
+    pub(crate) fn side_mut(&mut self, lang: Lang) -> &mut FxHashMap<String, V> {
         match lang {
             Lang::Python => &mut self.python,
             Lang::Rust => &mut self.rust,

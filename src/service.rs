@@ -14,7 +14,7 @@
 //! routes comes from its own per-file facts, found in the service's unit or its `file`), and
 //! reports at `service.file` / `service.span`, the app construction.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::Deserialize;
 
@@ -90,12 +90,12 @@ pub struct HealthSpec {
 #[derive(Debug)]
 pub struct ServiceCatalog {
     /// Constructor → (framework, app or router).
-    constructors: HashMap<(Lang, String), (String, AppKind)>,
+    constructors: FxHashMap<(Lang, String), (String, AppKind)>,
     /// Server start → framework.
-    servers: HashMap<(Lang, String), String>,
+    servers: FxHashMap<(Lang, String), String>,
     python: RoutingSpec,
     rust: RoutingSpec,
-    dependencies: HashMap<(Lang, String), String>,
+    dependencies: FxHashMap<(Lang, String), String>,
     pub health: HealthSpec,
 }
 
@@ -117,11 +117,11 @@ impl RoutingSpec {
 impl Default for ServiceCatalog {
     fn default() -> Self {
         ServiceCatalog {
-            constructors: HashMap::new(),
-            servers: HashMap::new(),
+            constructors: FxHashMap::default(),
+            servers: FxHashMap::default(),
             python: RoutingSpec::empty(Lang::Python),
             rust: RoutingSpec::empty(Lang::Rust),
-            dependencies: HashMap::new(),
+            dependencies: FxHashMap::default(),
             health: HealthSpec::default(),
         }
     }
@@ -551,7 +551,7 @@ fn python_services<'u>(unit: &'u Unit<'u>) -> Vec<Service<'u>> {
         }
     }
     // Each owner (file, name) is resolved to its app once, not once per service and route.
-    let mut owners: HashMap<(usize, &str), Option<(usize, &str)>> = HashMap::new();
+    let mut owners: FxHashMap<(usize, &str), Option<(usize, &str)>> = FxHashMap::default();
     if !services.is_empty() {
         for (i, f) in unit.files.iter().enumerate() {
             for route in &f.facts.service.routes {

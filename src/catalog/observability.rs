@@ -2,7 +2,7 @@
 //! metrics, trace, configure structured logging, carry correlation IDs or report errors.
 //! Other rule areas ask [`Catalog::is_log_call`] / [`Catalog::is_metrics_call`].
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::Deserialize;
 
@@ -56,17 +56,17 @@ pub struct ObsTypeSpec {
 #[derive(Debug, Default)]
 pub struct ObsCatalog {
     specs: Vec<ObsSpec>,
-    exact: HashMap<(Lang, String), Vec<usize>>,
+    exact: FxHashMap<(Lang, String), Vec<usize>>,
     prefixes: Vec<(Lang, String, usize)>,
-    strings: HashMap<(Lang, String), Vec<usize>>,
-    imports: HashMap<(Lang, String), Vec<usize>>,
-    methods: HashMap<(Lang, String), Vec<usize>>,
+    strings: FxHashMap<(Lang, String), Vec<usize>>,
+    imports: FxHashMap<(Lang, String), Vec<usize>>,
+    methods: FxHashMap<(Lang, String), Vec<usize>>,
     /// `info!` → the specs of macros whose path ends with it, for macros used unimported
     /// (`#[macro_use] extern crate log`).
-    bare_macros: HashMap<String, Vec<usize>>,
+    bare_macros: FxHashMap<String, Vec<usize>>,
     types: Vec<ObsTypeSpec>,
-    factories: HashMap<(Lang, String), usize>,
-    receiver_names: HashMap<(Lang, String), usize>,
+    factories: FxHashMap<(Lang, String), usize>,
+    receiver_names: FxHashMap<(Lang, String), usize>,
 }
 
 impl ObsCatalog {

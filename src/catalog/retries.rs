@@ -2,7 +2,7 @@
 //! retry policies, what their waits and stops mean, which exceptions are client errors or
 //! cancellation, which clients retry by themselves, and each library's fixes.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::Deserialize;
 
@@ -117,12 +117,12 @@ pub struct SleepSpec {
 
 #[derive(Debug, Default)]
 pub struct RetryCatalog {
-    libraries: HashMap<(Lang, String), RetryLibrarySpec>,
-    policies: HashMap<(Lang, String), RetryPolicySpec>,
-    strategies: HashMap<(Lang, String), RetryStrategySpec>,
-    errors: HashMap<(Lang, String), ErrorKind>,
-    clients: HashMap<(Lang, String), RetryClientSpec>,
-    sleeps: HashMap<(Lang, String), ()>,
+    libraries: FxHashMap<(Lang, String), RetryLibrarySpec>,
+    policies: FxHashMap<(Lang, String), RetryPolicySpec>,
+    strategies: FxHashMap<(Lang, String), RetryStrategySpec>,
+    errors: FxHashMap<(Lang, String), ErrorKind>,
+    clients: FxHashMap<(Lang, String), RetryClientSpec>,
+    sleeps: FxHashMap<(Lang, String), ()>,
 }
 
 impl RetryCatalog {

@@ -6,8 +6,8 @@ mod failure;
 mod service;
 mod shutdown;
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Parser, Tree};
 
@@ -144,21 +144,21 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         index: &index,
         catalog,
         file_is_test,
-        aliases: HashMap::new(),
-        module_defs: HashSet::new(),
-        constants: HashMap::new(),
-        module_objects: HashMap::new(),
-        class_objects: HashMap::new(),
-        deadline_fns: HashSet::new(),
-        call_sites: HashMap::new(),
-        clock_starts: HashSet::new(),
-        clock_deadlines: HashSet::new(),
-        rebound: HashSet::new(),
+        aliases: FxHashMap::default(),
+        module_defs: FxHashSet::default(),
+        constants: FxHashMap::default(),
+        module_objects: FxHashMap::default(),
+        class_objects: FxHashMap::default(),
+        deadline_fns: FxHashSet::default(),
+        call_sites: FxHashMap::default(),
+        clock_starts: FxHashSet::default(),
+        clock_deadlines: FxHashSet::default(),
+        rebound: FxHashSet::default(),
         scopes: Vec::new(),
         facts: &mut facts,
         too_deep: false,
         in_module_decorator: false,
-        snippet_lines: HashSet::new(),
+        snippet_lines: FxHashSet::default(),
         retry_state: retries::RetryState::default(),
         failure: failure::State::default(),
         shutdown: shutdown::State::default(),
@@ -264,9 +264,9 @@ struct Ctx {
 }
 
 struct Scope {
-    objects: HashMap<String, Object>,
+    objects: FxHashMap<String, Object>,
     /// Names bound in this function that are not followed objects (they shadow imports).
-    shadowed: HashSet<String>,
+    shadowed: FxHashSet<String>,
 }
 
 struct Extractor<'a, 'f> {
@@ -275,31 +275,31 @@ struct Extractor<'a, 'f> {
     catalog: &'a Catalog,
     file_is_test: bool,
     /// Local name → qualified name, from imports anywhere in the file.
-    aliases: HashMap<String, String>,
+    aliases: FxHashMap<String, String>,
     /// Names the module defines itself (functions, classes): not the imported ones.
-    module_defs: HashSet<String>,
+    module_defs: FxHashSet<String>,
     /// Module-level names assigned exactly once to a literal: `TIMEOUT = 30`.
-    constants: HashMap<String, Option<Value>>,
-    module_objects: HashMap<String, Object>,
+    constants: FxHashMap<String, Option<Value>>,
+    module_objects: FxHashMap<String, Object>,
     /// Class node id → `self.<attr>` objects, with the raw nodes until resolution.
-    class_objects: HashMap<usize, HashMap<String, Object>>,
+    class_objects: FxHashMap<usize, FxHashMap<String, Object>>,
     /// Functions that this file calls only under a deadline (`asyncio.wait_for(self._connect(), 5)`).
-    deadline_fns: HashSet<String>,
+    deadline_fns: FxHashSet<String>,
     /// Function name → (call sites, call sites under a deadline), for `deadline_fns`.
-    call_sites: HashMap<String, (usize, usize)>,
+    call_sites: FxHashMap<String, (usize, usize)>,
     /// Module names changed after their assignment (`X[k] = ..`, `X.update(..)`, `global X`).
-    rebound: HashSet<String>,
+    rebound: FxHashSet<String>,
     /// Names assigned a plain wall-clock read in this file, as written: `start = time.time()`.
-    clock_starts: HashSet<String>,
+    clock_starts: FxHashSet<String>,
     /// Names assigned a wall-clock deadline in this file: `deadline = time.time() + 30`,
     /// `self.ends = self.started + timedelta(..)`.
-    clock_deadlines: HashSet<String>,
+    clock_deadlines: FxHashSet<String>,
     scopes: Vec<Scope>,
     facts: &'f mut FileFacts,
     too_deep: bool,
     /// Inside a decorated definition at module level (pass 1).
     in_module_decorator: bool,
-    snippet_lines: HashSet<u32>,
+    snippet_lines: FxHashSet<u32>,
     retry_state: retries::RetryState,
     failure: failure::State,
     shutdown: shutdown::State,
@@ -821,8 +821,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
             ..ctx.clone()
         };
         let mut scope = Scope {
-            objects: HashMap::new(),
-            shadowed: HashSet::new(),
+            objects: FxHashMap::default(),
+            shadowed: FxHashSet::default(),
         };
         if let Some(params) = node.child_by_field_id(F.parameters) {
             let mut cursor = params.walk();

@@ -6,7 +6,7 @@ mod failure;
 mod service;
 mod shutdown;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::fmt::Write as _;
 
 use proc_macro2::Span as PmSpan;
@@ -62,17 +62,17 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         index: &index,
         file_is_test,
         items,
-        wrapper_fns: HashSet::new(),
-        deadline_fns: HashSet::new(),
-        uses: HashMap::new(),
-        field_made: HashMap::new(),
-        field_uses: HashMap::new(),
+        wrapper_fns: FxHashSet::default(),
+        deadline_fns: FxHashSet::default(),
+        uses: FxHashMap::default(),
+        field_made: FxHashMap::default(),
+        field_uses: FxHashMap::default(),
         scopes: Vec::new(),
         ctx: Ctx::default(),
         self_ty: None,
         fn_scope: 0,
         facts: &mut facts,
-        snippet_lines: HashSet::new(),
+        snippet_lines: FxHashSet::default(),
         retry_state: retries::RetryState::default(),
         failure: failure::State::default(),
         obs: observability::ObsState::default(),
@@ -198,14 +198,14 @@ fn in_type_position(before: &[proc_macro2::TokenTree]) -> bool {
 /// that may reach this file's functions (to tell which ones only ever run under a deadline).
 #[derive(Default)]
 struct Items {
-    aliases: HashMap<String, String>,
+    aliases: FxHashMap<String, String>,
     globs: Vec<String>,
-    local: HashSet<String>,
-    consts: HashMap<String, Expr>,
+    local: FxHashSet<String>,
+    consts: FxHashMap<String, Expr>,
     /// Struct name → field name → field type path (unresolved).
-    fields: HashMap<String, HashMap<String, String>>,
+    fields: FxHashMap<String, FxHashMap<String, String>>,
     /// Free functions and methods defined in this file.
-    defined_fns: HashSet<String>,
+    defined_fns: FxHashSet<String>,
     calls: Vec<LocalCall>,
     /// (function, callee path): the function hands one of its parameters to the callee, which
     /// makes it a deadline wrapper when the callee is a deadline.
@@ -339,7 +339,7 @@ impl<'ast> Visit<'ast> for Items {
     }
     fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
         self.local.insert(s.ident.to_string());
-        let mut fields = HashMap::new();
+        let mut fields = FxHashMap::default();
         for f in &s.fields {
             if let (Some(name), Some(ty)) = (&f.ident, type_path(&f.ty)) {
                 fields.insert(name.to_string(), ty);
@@ -557,16 +557,16 @@ struct Ctx {
 #[derive(Default)]
 struct Scope {
     /// Binding → its qualified type, where known (`None` shadows an outer binding's type).
-    types: HashMap<String, Option<String>>,
+    types: FxHashMap<String, Option<String>>,
     /// Binding → the catalogued call whose result it holds.
-    made_by: HashMap<String, Option<Made>>,
+    made_by: FxHashMap<String, Option<Made>>,
     /// `let give_up = SystemTime::now() + d`: wall-clock reads that compute a deadline once
     /// the binding is compared with the wall clock.
-    wall_deadlines: HashMap<String, Vec<Span>>,
+    wall_deadlines: FxHashMap<String, Vec<Span>>,
     /// `let took = start.elapsed()?` on a wall-clock start: reported once `took` is compared.
-    wall_elapsed: HashMap<String, Vec<Span>>,
+    wall_elapsed: FxHashMap<String, Vec<Span>>,
     /// Binding or `self.field` of a catalogued type → the methods called on it so far.
-    called: HashMap<String, Vec<ChainCall>>,
+    called: FxHashMap<String, Vec<ChainCall>>,
 }
 
 #[derive(Clone, Copy)]
@@ -591,13 +591,13 @@ struct Extractor<'a, 'f> {
     file_is_test: bool,
     items: Items,
     /// Local functions that hand a parameter to a deadline.
-    wrapper_fns: HashSet<String>,
+    wrapper_fns: FxHashSet<String>,
     /// Local functions only ever called under a deadline.
-    deadline_fns: HashSet<String>,
-    uses: HashMap<usize, Uses>,
+    deadline_fns: FxHashSet<String>,
+    uses: FxHashMap<usize, Uses>,
     /// (struct, field) → the catalogued calls whose results are stored in it.
-    field_made: HashMap<(String, String), Vec<usize>>,
-    field_uses: HashMap<(String, String), Uses>,
+    field_made: FxHashMap<(String, String), Vec<usize>>,
+    field_uses: FxHashMap<(String, String), Uses>,
     scopes: Vec<Scope>,
     ctx: Ctx,
     /// The type of `self` in the current `impl`.
@@ -605,7 +605,7 @@ struct Extractor<'a, 'f> {
     /// The index in `scopes` of the current function's own scope.
     fn_scope: usize,
     facts: &'f mut FileFacts,
-    snippet_lines: HashSet<u32>,
+    snippet_lines: FxHashSet<u32>,
     retry_state: retries::RetryState,
     failure: failure::State,
     obs: observability::ObsState,
@@ -614,8 +614,8 @@ struct Extractor<'a, 'f> {
 const SYSTEM_TIME: &str = "std::time::SystemTime";
 
 impl Extractor<'_, '_> {
-    fn resolve_wrapper_fns(&self) -> HashSet<String> {
-        let mut wrappers = HashSet::new();
+    fn resolve_wrapper_fns(&self) -> FxHashSet<String> {
+        let mut wrappers = FxHashSet::default();
         loop {
             let found: Vec<String> = self
                 .items
@@ -634,9 +634,9 @@ impl Extractor<'_, '_> {
     }
 
     /// Functions called under a deadline and never called here without one (test code aside).
-    fn resolve_deadline_fns(&self) -> HashSet<String> {
+    fn resolve_deadline_fns(&self) -> FxHashSet<String> {
         let calls = &self.items.calls;
-        let mut known: HashMap<&str, bool> = HashMap::new();
+        let mut known: FxHashMap<&str, bool> = FxHashMap::default();
         let lexically: Vec<bool> = calls
             .iter()
             .map(|c| {
@@ -647,7 +647,7 @@ impl Extractor<'_, '_> {
                 })
             })
             .collect();
-        let mut sites: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut sites: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         for (i, call) in calls.iter().enumerate() {
             let counts = !call.in_test
                 && self.items.defined_fns.contains(&call.name)
@@ -656,7 +656,7 @@ impl Extractor<'_, '_> {
                 sites.entry(call.name.as_str()).or_default().push(i);
             }
         }
-        let mut fns: HashSet<String> = HashSet::new();
+        let mut fns: FxHashSet<String> = FxHashSet::default();
         loop {
             let under = |i: &usize| {
                 lexically[*i] || calls[*i].caller.as_ref().is_some_and(|f| fns.contains(f))
@@ -683,7 +683,7 @@ impl Extractor<'_, '_> {
         self.deadline_callee_with(raw, &self.wrapper_fns)
     }
 
-    fn deadline_callee_with(&self, raw: &str, wrappers: &HashSet<String>) -> bool {
+    fn deadline_callee_with(&self, raw: &str, wrappers: &FxHashSet<String>) -> bool {
         let resolved = self.resolve(raw);
         if let Some(full) = &resolved {
             if self.catalog.is_deadline(Lang::Rust, full) {
@@ -701,7 +701,7 @@ impl Extractor<'_, '_> {
 
     /// Marks the calls whose objects were only used bounded.
     fn apply_uses(&mut self) {
-        let mut per_fact: HashMap<usize, Uses> = std::mem::take(&mut self.uses);
+        let mut per_fact: FxHashMap<usize, Uses> = std::mem::take(&mut self.uses);
         for (field, facts) in &self.field_made {
             let Some(through_field) = self.field_uses.get(field) else {
                 continue;
