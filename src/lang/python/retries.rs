@@ -144,16 +144,26 @@ impl Extractor<'_, '_> {
     // ------------------------------------------------------------------ calls
 
     fn retry_call(&mut self, node: Node<'_>, ctx: &Ctx) {
-        // Decorators are read with the function they decorate.
-        if node.parent().is_some_and(|p| p.kind_name() == "decorator") {
-            return;
-        }
         let Some(function) = node.child_by_field_id(F.function) else {
             return;
         };
+        let policy = self.policy_spec(function).map(|(n, s)| (n, s.clone()));
+        let mounts = function.kind_name() == "attribute"
+            && function
+                .child_by_field_id(F.attribute)
+                .is_some_and(|a| self.text(a) == "mount");
+        // Decorators are read with the function they decorate. (A node's parent is found by
+        // walking down from the root: asked only of the few calls that matter.)
+        if (policy.is_none() && !mounts)
+            || node.parent().is_some_and(|p| p.kind_name() == "decorator")
+        {
+            return;
+        }
         let args = node.child_by_field_id(F.arguments);
-        self.note_mount(function, args);
-        let Some((name, spec)) = self.policy_spec(function).map(|(n, s)| (n, s.clone())) else {
+        if mounts {
+            self.note_mount(function, args);
+        }
+        let Some((name, spec)) = policy else {
             return;
         };
         if spec.style == PolicyStyle::Celery {
@@ -172,14 +182,6 @@ impl Extractor<'_, '_> {
 
     /// `session.mount("https://", HTTPAdapter(max_retries=retry))`: the session retries by itself.
     fn note_mount(&mut self, function: Node<'_>, args: Option<Node<'_>>) {
-        if function.kind_name() != "attribute"
-            || function
-                .child_by_field_id(F.attribute)
-                .map(|a| self.text(a))
-                != Some("mount")
-        {
-            return;
-        }
         let (Some(object), Some(args)) = (function.child_by_field_id(F.object), args) else {
             return;
         };
