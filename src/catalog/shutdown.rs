@@ -108,7 +108,6 @@ impl Catalog {
             .find(|s| s.lang == lang && s.callee == callee)
     }
 
-    /// The signal a call handles or names: `tokio::signal::ctrl_c`, `SignalKind::terminate`.
     /// The last segments of the signal names: a path ending otherwise names no signal.
     pub fn signal_name_ends(&self, lang: Lang) -> impl Iterator<Item = &str> {
         self.shutdown
@@ -118,6 +117,7 @@ impl Catalog {
             .map(|(_, end)| end.as_str())
     }
 
+    /// The signal a call handles or names: `tokio::signal::ctrl_c`, `SignalKind::terminate`.
     pub fn signal_of(&self, lang: Lang, callee: &str) -> Option<Signal> {
         self.shutdown
             .signals

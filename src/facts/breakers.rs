@@ -179,7 +179,7 @@ pub fn names_failure_counting(name: &str) -> bool {
 
 /// `haystack.to_ascii_lowercase().contains(lowercase_needle)` without the copy: these checks
 /// run on every name of a file.
-pub fn contains_ignoring_case(haystack: &str, lowercase_needle: &str) -> bool {
+fn contains_ignoring_case(haystack: &str, lowercase_needle: &str) -> bool {
     let (haystack, needle) = (haystack.as_bytes(), lowercase_needle.as_bytes());
     let Some((&first, rest)) = needle.split_first() else {
         return true;
