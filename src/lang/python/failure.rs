@@ -343,8 +343,7 @@ impl Extractor<'_, '_> {
 
     /// `gather(*(f(x) for x in xs))`, `gather(*[f(x) for x in xs])`, `gather(*map(f, xs))`.
     fn splats_items(&self, args: Node<'_>) -> bool {
-        let mut cursor = args.walk();
-        let children: Vec<Node> = args.named_children(&mut cursor).collect();
+        let children: Vec<Node> = super::named_children(args);
         children.into_iter().any(|arg| {
             if arg.kind_name() != "list_splat" {
                 return false;
@@ -422,8 +421,7 @@ impl Extractor<'_, '_> {
         }
         let body = function?.child_by_field_id(F.body)?;
         let wanted = self.text(name);
-        let mut cursor = body.walk();
-        let statements: Vec<Node<'t>> = body.named_children(&mut cursor).collect();
+        let statements: Vec<Node<'t>> = super::named_children(body);
         let mut found = None;
         for statement in statements {
             let Some(assign) = statement.named_child(0).filter(|a| {
@@ -504,8 +502,7 @@ impl Extractor<'_, '_> {
         if self.is_best_effort_cleanup(clause) {
             return;
         }
-        let mut cursor = clause.walk();
-        let children: Vec<Node> = clause.named_children(&mut cursor).collect();
+        let children: Vec<Node> = super::named_children(clause);
         let Some(body) = children.iter().find(|c| c.kind_name() == "block") else {
             return;
         };
@@ -623,8 +620,7 @@ impl Extractor<'_, '_> {
         match node.kind_name() {
             "identifier" => matches!(self.text(node), "Exception" | "BaseException"),
             "tuple" | "parenthesized_expression" => {
-                let mut cursor = node.walk();
-                let items: Vec<Node> = node.named_children(&mut cursor).collect();
+                let items: Vec<Node> = super::named_children(node);
                 items.into_iter().any(|i| self.is_broad(i))
             }
             _ => false,

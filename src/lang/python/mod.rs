@@ -474,8 +474,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
 
     /// `with asyncio.timeout(5):`, `async with anyio.fail_after(5) as scope:`.
     fn with_sets_deadline(&self, clause: Node<'_>) -> bool {
-        let mut cursor = clause.walk();
-        let items: Vec<Node> = clause.named_children(&mut cursor).collect();
+        let items: Vec<Node> = named_children(clause);
         items.into_iter().any(|item| {
             let value = item.child_by_field_id(F.value);
             let expr = match value {
@@ -877,8 +876,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             return;
         };
         // `self.x = ...` is usually set in `__init__`; visit it first so other methods see it.
-        let mut cursor = body.walk();
-        let members: Vec<Node> = body.named_children(&mut cursor).collect();
+        let members: Vec<Node> = named_children(body);
         let is_init = |n: &Node| {
             let def = if n.kind_name() == "decorated_definition" {
                 n.child_by_field_id(F.definition)
@@ -1028,8 +1026,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             .filter(|v| v.kind_name() == "dictionary")
             .collect();
         for db in databases {
-            let mut cursor = db.walk();
-            let pairs: Vec<Node> = db.named_children(&mut cursor).collect();
+            let pairs: Vec<Node> = named_children(db);
             // `{**dj_database_url.config(), "ENGINE": ..}` may bring its own OPTIONS.
             if pairs.iter().any(|p| p.kind_name() == "dictionary_splat") {
                 continue;

@@ -407,8 +407,7 @@ impl Extractor<'_, '_> {
         let mut values = Vec::new();
         let mut exc_info = false;
         if let Some(args) = args {
-            let mut cursor = args.walk();
-            let children: Vec<Node> = args.named_children(&mut cursor).collect();
+            let children: Vec<Node> = super::named_children(args);
             for (i, arg) in children.iter().enumerate() {
                 if arg.kind_name() == "keyword_argument" {
                     let name = arg
@@ -717,8 +716,7 @@ fn mentions(x: &Extractor<'_, '_>, node: Node<'_>, name: &str, depth: usize) -> 
     if node.kind_name() == "identifier" {
         return x.text(node) == name;
     }
-    let mut cursor = node.walk();
-    let children: Vec<Node> = node.named_children(&mut cursor).collect();
+    let children: Vec<Node> = super::named_children(node);
     children
         .into_iter()
         .any(|c| mentions(x, c, name, depth + 1))
@@ -734,8 +732,7 @@ fn raises(node: Node<'_>, depth: usize) -> bool {
         "function_definition" | "lambda" | "class_definition" => return false,
         _ => {}
     }
-    let mut cursor = node.walk();
-    let children: Vec<Node> = node.named_children(&mut cursor).collect();
+    let children: Vec<Node> = super::named_children(node);
     children.into_iter().any(|c| raises(c, depth + 1))
 }
 

@@ -572,8 +572,7 @@ impl Extractor<'_, '_> {
         let mut bad = Vec::new();
         match list.kind_name() {
             "list" | "tuple" | "set" => {
-                let mut cursor = list.walk();
-                let items: Vec<Node> = list.named_children(&mut cursor).collect();
+                let items: Vec<Node> = super::named_children(list);
                 for item in items {
                     if let Some(Value::Number { value }) = super::literal(self, item, 0) {
                         let code = value as i64;
@@ -701,8 +700,7 @@ impl Extractor<'_, '_> {
                     "retry_any" => {
                         let mut all = Covers::default();
                         if let Some(a) = args {
-                            let mut cursor = a.walk();
-                            let parts: Vec<Node> = a.named_children(&mut cursor).collect();
+                            let parts: Vec<Node> = super::named_children(a);
                             for part in parts {
                                 let c = self.tenacity_condition(part, depth + 1);
                                 all.names.extend(c.names);
@@ -895,8 +893,7 @@ impl Extractor<'_, '_> {
             let what = format!("`{header} {}:` retry loop", self.text(cond));
             (if always { Some(false) } else { None }, what, counted)
         };
-        let mut cursor = body.walk();
-        let statements: Vec<Node> = body.named_children(&mut cursor).collect();
+        let statements: Vec<Node> = super::named_children(body);
         let Some(try_stmt) = statements.iter().copied().find(|s| self.is_retry_try(*s)) else {
             return;
         };
@@ -1414,8 +1411,7 @@ fn find<'t>(
     if pred(node) {
         return Some(node);
     }
-    let mut cursor = node.walk();
-    let children: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+    let children: Vec<Node<'t>> = super::named_children(node);
     for child in children {
         if matches!(
             child.kind_name(),
