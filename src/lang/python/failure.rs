@@ -389,6 +389,9 @@ impl Extractor<'_, '_> {
             if let Some(value) = self.assigned_in_function(iterable) {
                 return self.iterates_items(value);
             }
+            if let Some(entries) = self.unpacked_from_literal_table(iterable) {
+                return entries.into_iter().any(|entry| self.iterates_items(entry));
+            }
         }
         match iterable.kind_name() {
             // `items[i : i + 10]`: a slice of the input, a batch.
@@ -409,26 +412,9 @@ impl Extractor<'_, '_> {
 
     /// The value of `name = <value>` among the statements of the function around `name`.
     fn assigned_in_function<'t>(&self, name: Node<'t>) -> Option<Node<'t>> {
-        let mut cur = name.parent();
-        let mut function = None;
-        for _ in 0..MAX_ANCESTORS {
-            let n = cur?;
-            if n.kind_name() == "function_definition" {
-                function = Some(n);
-                break;
-            }
-            cur = n.parent();
-        }
-        let body = function?.child_by_field_id(F.body)?;
         let wanted = self.text(name);
-        let statements: Vec<Node<'t>> = super::named_children(body);
         let mut found = None;
-        for statement in statements {
-            let Some(assign) = statement.named_child(0).filter(|a| {
-                statement.kind_name() == "expression_statement" && a.kind_name() == "assignment"
-            }) else {
-                continue;
-            };
+        for assign in function_assignments(name)? {
             let target = assign.child_by_field_id(F.left);
             if target.is_some_and(|t| t.kind_name() == "identifier" && self.text(t) == wanted) {
                 // Assigned twice: cannot tell which one is iterated.
@@ -439,6 +425,54 @@ impl Extractor<'_, '_> {
             }
         }
         found
+    }
+
+    /// `model, methods = TABLE[kind]` where the function assigned `TABLE` a literal dict of
+    /// tuples: the `methods` entry of every row, so that a fan-out over a fixed list of a few
+    /// methods is read as the fixed list it is.
+    fn unpacked_from_literal_table<'t>(&self, name: Node<'t>) -> Option<Vec<Node<'t>>> {
+        let wanted = self.text(name);
+        let mut found = None;
+        for assign in function_assignments(name)? {
+            let Some(target) = assign
+                .child_by_field_id(F.left)
+                .filter(|t| matches!(t.kind_name(), "pattern_list" | "tuple_pattern"))
+            else {
+                continue;
+            };
+            let position = super::named_children(target)
+                .iter()
+                .position(|t| t.kind_name() == "identifier" && self.text(*t) == wanted);
+            if let Some(position) = position {
+                // Bound twice: cannot tell which one is iterated.
+                if found.is_some() {
+                    return None;
+                }
+                found = Some((assign, position));
+            }
+        }
+        let (assign, position) = found?;
+        let table = assign
+            .child_by_field_id(F.right)
+            .filter(|r| r.kind_name() == "subscript")?
+            .child_by_field_id(F.value)
+            .filter(|v| v.kind_name() == "identifier")?;
+        let rows = self
+            .assigned_in_function(table)
+            .filter(|t| t.kind_name() == "dictionary")?;
+        super::named_children(rows)
+            .into_iter()
+            .filter(|pair| pair.kind_name() != "comment")
+            .map(|pair| {
+                let row = pair
+                    .child_by_field_id(F.value)
+                    .filter(|v| v.kind_name() == "tuple")?;
+                super::named_children(row)
+                    .into_iter()
+                    .filter(|c| c.kind_name() != "comment")
+                    .nth(position)
+            })
+            .collect()
     }
 
     /// Inside a `for` loop or comprehension over items, within the same function.
@@ -823,4 +857,26 @@ impl Extractor<'_, '_> {
                 .any(|f| limited_fns.contains(f));
         }
     }
+}
+
+/// The assignment statements directly in the body of the function around `node`.
+fn function_assignments(node: Node<'_>) -> Option<Vec<Node<'_>>> {
+    let mut cur = node.parent();
+    let mut function = None;
+    for _ in 0..MAX_ANCESTORS {
+        let n = cur?;
+        if n.kind_name() == "function_definition" {
+            function = Some(n);
+            break;
+        }
+        cur = n.parent();
+    }
+    let body = function?.child_by_field_id(F.body)?;
+    let assignments = super::named_children(body)
+        .into_iter()
+        .filter(|statement| statement.kind_name() == "expression_statement")
+        .filter_map(|statement| statement.named_child(0))
+        .filter(|a| a.kind_name() == "assignment")
+        .collect();
+    Some(assignments)
 }
