@@ -228,7 +228,7 @@ impl Extractor<'_, '_> {
         let spec = self.catalog.api(Lang::Rust, &callee, Role::Join)?;
         let fails_fast = spec.fails_fast;
         let span = self.span(mac.path.span());
-        let exprs = macro_exprs(mac)?;
+        let exprs = self.items.macros.parse(mac)?;
         let work: Vec<&Expr> = exprs.iter().collect();
         Some(self.start_fan_out(FanOutKind::Join, &callee, span, fails_fast, false, &work))
     }

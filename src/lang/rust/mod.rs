@@ -7,7 +7,9 @@ mod service;
 mod shutdown;
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::cell::RefCell;
 use std::fmt::Write as _;
+use std::rc::Rc;
 
 use proc_macro2::Span as PmSpan;
 use syn::punctuated::Punctuated;
@@ -15,7 +17,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Lit, Pat, Token, Type, UseTree};
 
-use crate::catalog::Catalog;
+use crate::catalog::{split_qualified, Catalog};
 use crate::facts::{
     Arg, CallFact, ChainCall, ClockRead, ClockUse, DurationUnit, FileFacts, Lang, ParseProblem,
     Receiver, Span, Value,
@@ -76,6 +78,7 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         retry_state: retries::RetryState::default(),
         failure: failure::State::default(),
         obs: observability::ObsState::default(),
+        callee_paths: RefCell::default(),
     };
     x.obs_prepare(text);
     x.wrapper_fns = x.resolve_wrapper_fns();
@@ -211,6 +214,7 @@ struct Items {
     /// makes it a deadline wrapper when the callee is a deadline.
     param_handoffs: Vec<(String, String)>,
     walk: Walk,
+    macros: MacroExprs,
 }
 
 /// A call that may reach one of this file's functions, with where it is made.
@@ -421,8 +425,8 @@ impl<'ast> Visit<'ast> for Items {
         visit::visit_expr_method_call(self, m);
     }
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        if let Some(exprs) = macro_exprs(mac) {
-            for e in &exprs {
+        if let Some(exprs) = self.macros.parse(mac) {
+            for e in exprs.iter() {
                 self.visit_expr(e);
             }
         }
@@ -471,6 +475,25 @@ const VALUE_MACROS: &[&str] = &[
     "warn",
     "error",
 ];
+
+/// Macro tokens parsed as expressions, once per file: both passes and the fan-out check read
+/// them. Keyed by the macro's address, which is stable while the file's tree and this map live
+/// (nested macros sit in the heap buffers of the parsed lists held here).
+#[derive(Default)]
+struct MacroExprs {
+    parsed: FxHashMap<usize, Option<Rc<MacroArgs>>>,
+}
+
+type MacroArgs = Punctuated<Expr, Token![,]>;
+
+impl MacroExprs {
+    fn parse(&mut self, mac: &syn::Macro) -> Option<Rc<MacroArgs>> {
+        self.parsed
+            .entry(std::ptr::from_ref(mac) as usize)
+            .or_insert_with(|| macro_exprs(mac).map(Rc::new))
+            .clone()
+    }
+}
 
 /// A macro's tokens as comma-separated expressions when they are that (`tokio::join!(a, b)`,
 /// `vec![..]`); `None` when they are not.
@@ -609,6 +632,15 @@ struct Extractor<'a, 'f> {
     retry_state: retries::RetryState,
     failure: failure::State,
     obs: observability::ObsState,
+    /// Callee paths as written and resolved, by the path's address: several checks ask for
+    /// the same call's callee. Paths of the file's tree and of the macro expressions in
+    /// `items.macros` only, which both live as long as the extractor.
+    callee_paths: RefCell<FxHashMap<usize, Rc<CalleePath>>>,
+}
+
+struct CalleePath {
+    raw: String,
+    resolved: Option<String>,
 }
 
 const SYSTEM_TIME: &str = "std::time::SystemTime";
@@ -684,8 +716,20 @@ impl Extractor<'_, '_> {
     }
 
     fn deadline_callee_with(&self, raw: &str, wrappers: &FxHashSet<String>) -> bool {
-        let resolved = self.resolve(raw);
-        if let Some(full) = &resolved {
+        self.deadline_callee_among(raw, self.resolve(raw).as_deref(), wrappers)
+    }
+
+    fn deadline_callee_resolved(&self, raw: &str, resolved: Option<&str>) -> bool {
+        self.deadline_callee_among(raw, resolved, &self.wrapper_fns)
+    }
+
+    fn deadline_callee_among(
+        &self,
+        raw: &str,
+        resolved: Option<&str>,
+        wrappers: &FxHashSet<String>,
+    ) -> bool {
+        if let Some(full) = resolved {
             if self.catalog.is_deadline(Lang::Rust, full) {
                 return true;
             }
@@ -693,9 +737,10 @@ impl Extractor<'_, '_> {
                 return false;
             }
         }
-        let segments: Vec<&str> = raw.split("::").collect();
-        let last = segments.last().copied().unwrap_or(raw);
-        let local = segments.len() == 1 || (segments.len() == 2 && segments[0] == "Self");
+        let (local, last) = match split_qualified(Lang::Rust, raw) {
+            None => (true, raw),
+            Some((qualifier, last)) => (qualifier == "Self", last),
+        };
         (local && wrappers.contains(last)) || name_says_deadline(last)
     }
 
@@ -721,8 +766,9 @@ impl Extractor<'_, '_> {
 
     /// A path as written → the full path, through `use` aliases; `None` for local items.
     fn resolve(&self, path: &str) -> Option<String> {
-        let (head, rest) = match path.split_once("::") {
-            Some((h, r)) => (h, Some(r)),
+        // Paths are written with `::` only, so the first `:` starts the first separator.
+        let (head, rest) = match path.find(':') {
+            Some(at) => (&path[..at], path.get(at + 2..)),
             None => (path, None),
         };
         if matches!(head, "crate" | "self" | "super" | "Self") {
@@ -1173,7 +1219,19 @@ impl Extractor<'_, '_> {
 
     fn call_callee(&self, c: &syn::ExprCall) -> Option<String> {
         let Expr::Path(p) = &*c.func else { return None };
-        self.resolve(&path_string(&p.path))
+        self.callee_path(&p.path).resolved.clone()
+    }
+
+    fn callee_path(&self, path: &syn::Path) -> Rc<CalleePath> {
+        let key = std::ptr::from_ref(path) as usize;
+        if let Some(known) = self.callee_paths.borrow().get(&key) {
+            return known.clone();
+        }
+        let raw = path_string(path);
+        let resolved = self.resolve(&raw);
+        let known = Rc::new(CalleePath { raw, resolved });
+        self.callee_paths.borrow_mut().insert(key, known.clone());
+        known
     }
 
     fn is_fact(&self, callee: &str) -> bool {
@@ -1185,7 +1243,10 @@ impl Extractor<'_, '_> {
     /// made earlier and handed to a deadline (`timeout(d, connecting)`) is bounded by it.
     fn visit_call_args(&mut self, c: &syn::ExprCall) {
         let deadline = match &*c.func {
-            Expr::Path(p) => self.deadline_callee(&path_string(&p.path)),
+            Expr::Path(p) => {
+                let callee = self.callee_path(&p.path);
+                self.deadline_callee_resolved(&callee.raw, callee.resolved.as_deref())
+            }
             _ => false,
         };
         if deadline {
@@ -1221,8 +1282,8 @@ impl Extractor<'_, '_> {
         self.service_macro(mac);
         self.obs_macro(mac);
         let fan_out = self.failure_macro(mac);
-        if let Some(exprs) = macro_exprs(mac) {
-            for e in &exprs {
+        if let Some(exprs) = self.items.macros.parse(mac) {
+            for e in exprs.iter() {
                 self.visit_expr(e);
             }
         }
@@ -1551,12 +1612,12 @@ fn unit_seconds(unit: DurationUnit) -> f64 {
 fn is_test_attr(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
         let path = a.path();
-        let last = path
+        // Compared in place: every doc comment is an attribute too.
+        if path
             .segments
             .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
-        if last == "test" || last == "bench" {
+            .is_some_and(|s| s.ident == "test" || s.ident == "bench")
+        {
             return true;
         }
         if path.is_ident("cfg") {

@@ -372,7 +372,8 @@ impl Extractor<'_, '_> {
         block: &syn::Block,
     ) {
         let is_test = self.ctx.in_test || super::is_test_attr(attrs);
-        for attr in attrs {
+        // Doc comments are attributes too, and never name `instrument`.
+        for attr in attrs.iter().filter(|a| !a.path().is_ident("doc")) {
             let path = path_string(attr.path());
             let resolved = self.resolve(&path).unwrap_or(path.clone());
             if resolved != "tracing::instrument" && path != "instrument" {

@@ -189,7 +189,7 @@ impl Extractor<'_, '_> {
         match cur {
             Expr::Call(c) => {
                 let Expr::Path(p) = &*c.func else { return };
-                let Some(callee) = self.resolve(&path_string(&p.path)) else {
+                let Some(callee) = self.callee_path(&p.path).resolved.clone() else {
                     return;
                 };
                 if let Some(spec) = self.catalog.retries.policy(Lang::Rust, &callee) {
