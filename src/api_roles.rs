@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use crate::catalog::{wildcard_type, ByLang, Catalog, OneOrMany};
+use crate::catalog::{split_qualified, wildcard_type, ByLang, Catalog, OneOrMany};
 use crate::facts::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
@@ -136,8 +136,7 @@ impl Catalog {
         if let Some(spec) = apis.find(&apis.by_call, lang, callee, role) {
             return Some(spec);
         }
-        let sep = if lang == Lang::Rust { "::" } else { "." };
-        let (ty, _) = callee.rsplit_once(sep)?;
+        let (ty, _) = split_qualified(lang, callee)?;
         apis.find(&apis.by_type, lang, ty, role)
     }
 

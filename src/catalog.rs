@@ -298,6 +298,19 @@ pub(crate) fn wildcard_type(lang: Lang, name: &str) -> Option<&str> {
     name.strip_suffix(suffix)
 }
 
+/// `a::b::c` (Rust) or `a.b.c` (Python) → (`a::b`, `c`). Searched for one byte: names are
+/// split for every call, and a substring search costs more than the name.
+pub(crate) fn split_qualified(lang: Lang, name: &str) -> Option<(&str, &str)> {
+    match lang {
+        Lang::Python => name.rsplit_once('.'),
+        Lang::Rust => {
+            let at = name.rfind(':')?;
+            let before = at.checked_sub(1).filter(|&b| name.as_bytes()[b] == b':')?;
+            Some((&name[..before], &name[at + 1..]))
+        }
+    }
+}
+
 /// The merged catalog, indexed by qualified name.
 #[derive(Debug, Default)]
 pub struct Catalog {
@@ -316,6 +329,7 @@ pub struct Catalog {
     pub retries: RetryCatalog,
     /// Circuit-breaker libraries; later entries for the same library replace earlier ones.
     breakers: Vec<BreakerSpec>,
+    breaker_gates: breakers::BreakerGates,
     /// Servers, signals and client lifecycles (`rules/catalog/shutdown.toml`).
     pub shutdown: ShutdownCatalog,
     pub(crate) apis: crate::api_roles::ApiIndex,
@@ -393,6 +407,8 @@ impl Catalog {
                 .retain(|old| old.lang != b.lang || old.library != b.library);
             self.breakers.push(b);
         }
+        // Built again from all libraries when next needed.
+        self.breaker_gates = breakers::BreakerGates::default();
         self.apis.add(file.apis);
     }
 
@@ -402,8 +418,7 @@ impl Catalog {
         let index = match exact {
             Some(i) => *i,
             None => {
-                let sep = if lang == Lang::Rust { "::" } else { "." };
-                let (ty, _) = callee.rsplit_once(sep)?;
+                let (ty, _) = split_qualified(lang, callee)?;
                 *self.call_wildcards.get(lang, ty)?
             }
         };

@@ -1,6 +1,9 @@
 //! Circuit-breaker libraries (`rules/catalog/breakers.toml`): how each is built, where its
 //! failure threshold and open duration are given, and how a listener is attached.
 
+use std::sync::OnceLock;
+
+use memchr::memmem;
 use serde::Deserialize;
 
 use super::{Catalog, Unit};
@@ -53,6 +56,29 @@ pub struct BreakerSpec {
     pub config_fix: String,
 }
 
+/// What `may_hold_breakers` searches for, per language: the breaker packages (as written), and
+/// the words that say a breaker can be open and that name one (in a lowercase copy). Built on
+/// first use, after user config has added its libraries.
+#[derive(Debug, Default)]
+pub(crate) struct BreakerGates {
+    python: OnceLock<BreakerGate>,
+    rust: OnceLock<BreakerGate>,
+}
+
+fn finders(words: &[impl AsRef<[u8]>]) -> Vec<memmem::Finder<'static>> {
+    words
+        .iter()
+        .map(|w| memmem::Finder::new(w).into_owned())
+        .collect()
+}
+
+#[derive(Debug)]
+struct BreakerGate {
+    packages: Vec<memmem::Finder<'static>>,
+    open_words: Vec<memmem::Finder<'static>>,
+    breaker_words: Vec<memmem::Finder<'static>>,
+}
+
 impl Catalog {
     /// The breaker library a constructor call builds.
     pub fn breaker_constructor(&self, lang: Lang, callee: &str) -> Option<&BreakerSpec> {
@@ -66,9 +92,45 @@ impl Catalog {
     /// one names an open state (`open`, `tripped`) and says it is a breaker (`breaker`,
     /// `circuit`, failure counting, a `threshold`).
     pub fn may_hold_breakers(&self, lang: Lang, text: &str) -> bool {
+        let gate = match lang {
+            Lang::Python => self
+                .breaker_gates
+                .python
+                .get_or_init(|| self.breaker_gate(lang)),
+            Lang::Rust => self
+                .breaker_gates
+                .rust
+                .get_or_init(|| self.breaker_gate(lang)),
+        };
+        if gate
+            .packages
+            .iter()
+            .any(|package| package.find(text.as_bytes()).is_some())
+        {
+            return true;
+        }
+        // Most files say none of these words: one lowercase copy and a few searches rule them
+        // out before the names are read.
+        let lower = text.to_ascii_lowercase();
+        let lower = lower.as_bytes();
+        let says = |word: &memmem::Finder| word.find(lower).is_some();
+        if !gate.open_words.iter().any(says) {
+            return false;
+        }
+        // The words must be in one name (`failure_count`, not "failed to open" in a comment),
+        // as the hand-written breaker check reads them: each place a word is said is read as
+        // the name around it.
+        gate.breaker_words.iter().any(|word| {
+            word.find_iter(lower).any(|at| {
+                let name = name_around(text, at, word.needle().len());
+                names_breaker(name) || names_failure_counting(name)
+            })
+        })
+    }
+
+    fn breaker_gate(&self, lang: Lang) -> BreakerGate {
         let sep = if lang == Lang::Rust { "::" } else { "." };
-        // Each package once: every search reads the whole file.
-        let mut packages: Vec<&str> = self
+        let mut package_names: Vec<String> = self
             .breakers
             .iter()
             .filter(|b| b.lang == lang)
@@ -79,29 +141,15 @@ impl Catalog {
                     .chain(&b.open_duration_calls)
             })
             .filter_map(|c| c.split(sep).next())
+            .map(str::to_string)
             .collect();
-        packages.sort_unstable();
-        packages.dedup();
-        if packages.iter().any(|package| text.contains(package)) {
-            return true;
+        package_names.sort_unstable();
+        package_names.dedup();
+        BreakerGate {
+            packages: finders(&package_names),
+            open_words: finders(&["open", "tripped"]),
+            breaker_words: finders(&["breaker", "circuit", "threshold", "fail"]),
         }
-        // Most files say none of these words: one lowercase copy and a few substring searches
-        // rule them out before the names are read.
-        let lower = text.to_ascii_lowercase();
-        if !(lower.contains("open") || lower.contains("tripped")) {
-            return false;
-        }
-        // The words must be in one name (`failure_count`, not "failed to open" in a comment),
-        // as the hand-written breaker check reads them: each place a word is said is read as
-        // the name around it.
-        ["breaker", "circuit", "threshold", "fail"]
-            .iter()
-            .any(|word| {
-                lower.match_indices(word).any(|(at, _)| {
-                    let name = name_around(&lower, at, word.len());
-                    names_breaker(name) || names_failure_counting(name)
-                })
-            })
     }
 
     /// A call anywhere that gives a breaker library a threshold or an open duration.
