@@ -473,7 +473,7 @@ fn run_checks(
         rel: &file.rel,
         facts,
         catalog: &opts.catalog,
-        pins: &pins,
+        pins,
         settings: &opts.rule_settings,
         include_tests: opts.include_tests,
         out: Vec::new(),

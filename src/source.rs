@@ -11,7 +11,7 @@ impl<'a> LineIndex<'a> {
         let mut starts = vec![0];
         if !text.contains('\r') {
             // The common case, found with a fast search for each newline.
-            starts.extend(text.match_indices('\n').map(|(at, _)| at + 1));
+            starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1));
             return LineIndex { text, starts };
         }
         let bytes = text.as_bytes();

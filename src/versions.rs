@@ -142,15 +142,17 @@ impl PinIndex {
         index
     }
 
-    pub fn for_file(&self, file: &Path) -> Pins {
+    /// The pins of the nearest folder above the file that has any.
+    pub fn for_file(&self, file: &Path) -> &Pins {
+        static NONE: std::sync::LazyLock<Pins> = std::sync::LazyLock::new(Pins::default);
         let mut dir = file.parent();
         while let Some(d) = dir {
             if let Some(p) = self.0.get(d) {
-                return p.clone();
+                return p;
             }
             dir = d.parent();
         }
-        Pins::default()
+        &NONE
     }
 }
 
