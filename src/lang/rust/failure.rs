@@ -135,8 +135,10 @@ impl Extractor<'_, '_> {
         {
             self.mark_limited();
         }
-        let span = self.span(c.func.span());
+        // A path's span joins its tokens: read only for a call that makes a fact.
+        let span_of = |x: &Self| x.span(c.func.span());
         if self.catalog.is_bulkhead_call(Lang::Rust, callee) && !carries_unit(c) {
+            let span = span_of(self);
             self.remember_line(span.line);
             let chain: Vec<ChainCall> = methods
                 .iter()
@@ -198,13 +200,14 @@ impl Extractor<'_, '_> {
             return Some(self.start_fan_out(
                 FanOutKind::Join,
                 callee,
-                span,
+                span_of(self),
                 fails_fast,
                 per_item,
                 &work,
             ));
         }
         if self.catalog.api(Lang::Rust, callee, Role::Spawn).is_some() {
+            let span = span_of(self);
             if self.failure.awaited_calls.contains(&(span.line, span.col)) {
                 return None;
             }

@@ -79,7 +79,15 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         failure: failure::State::default(),
         obs: observability::ObsState::default(),
         callee_paths: RefCell::default(),
+        imported_crates: FxHashSet::default(),
     };
+    x.imported_crates = x
+        .items
+        .aliases
+        .values()
+        .chain(&x.items.globs)
+        .map(|full| full.split("::").next().unwrap_or(full).to_string())
+        .collect();
     x.obs_prepare(text);
     x.wrapper_fns = x.resolve_wrapper_fns();
     x.deadline_fns = x.resolve_deadline_fns();
@@ -636,6 +644,8 @@ struct Extractor<'a, 'f> {
     /// the same call's callee. Paths of the file's tree and of the macro expressions in
     /// `items.macros` only, which both live as long as the extractor.
     callee_paths: RefCell<FxHashMap<usize, Rc<CalleePath>>>,
+    /// The first segments of what `use` brings in: `reqwest_retry` for `reqwest_retry::Jitter`.
+    imported_crates: FxHashSet<String>,
 }
 
 struct CalleePath {
@@ -963,6 +973,9 @@ impl Extractor<'_, '_> {
                 _ => return None,
             }
         };
+        if first == self.facts.calls.len() {
+            return None;
+        }
         let span = self.span(root.func.span());
         let fact = (first..self.facts.calls.len()).find(|i| self.facts.calls[*i].span == span)?;
         Some(Made { fact, awaited })
@@ -1407,7 +1420,9 @@ impl Extractor<'_, '_> {
         let Expr::Path(p) = &*c.func else {
             return false;
         };
-        self.resolve(&path_string(&p.path))
+        self.callee_path(&p.path)
+            .resolved
+            .as_deref()
             .is_some_and(|q| q == "std::time::SystemTime::now" || q == "SystemTime::now")
     }
 

@@ -2,6 +2,7 @@
 //! they sit in), `#[instrument]`, `println!`-style output outside command-line tools,
 //! `sentry::init` and what happens to its guard, and capability uses.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
@@ -133,10 +134,19 @@ impl Extractor<'_, '_> {
 
     /// `"x-request-id"`, `"traceparent"`.
     pub(super) fn obs_lit_str(&mut self, lit: &syn::LitStr) {
-        if lit.token().to_string().len() > 80 {
+        let token = lit.token().to_string();
+        if token.len() > 80 {
             return;
         }
-        let value = lit.value();
+        // Most literals are plain: their value is the text between the quotes.
+        let plain = token
+            .strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
+            .filter(|t| !t.contains(['\\', '\r']));
+        let value: Cow<str> = match plain {
+            Some(plain) => Cow::Borrowed(plain),
+            None => Cow::Owned(lit.value()),
+        };
         let caps: Vec<Capability> = self
             .catalog
             .obs_string(Lang::Rust, &value)
@@ -624,25 +634,28 @@ fn inner_macros(tokens: TokenStream, depth: usize, out: &mut Vec<(String, proc_m
             inner_macros(g.stream(), depth + 1, out);
         }
         if let TokenTree::Ident(first) = &tokens[i] {
-            let mut path = first.to_string();
             let mut j = i + 1;
             // `::` is two joint colons.
             while let (
                 Some(TokenTree::Punct(a)),
                 Some(TokenTree::Punct(b)),
-                Some(TokenTree::Ident(next)),
+                Some(TokenTree::Ident(_)),
             ) = (tokens.get(j), tokens.get(j + 1), tokens.get(j + 2))
             {
                 if a.as_char() != ':' || b.as_char() != ':' {
                     break;
                 }
-                path.push_str("::");
-                path.push_str(&next.to_string());
                 j += 3;
             }
             let bang = matches!(tokens.get(j), Some(TokenTree::Punct(p)) if p.as_char() == '!');
             let group = matches!(tokens.get(j + 1), Some(TokenTree::Group(_)));
+            // Most identifiers are not macros: the path is written only for one that is.
             if bang && group {
+                let mut path = first.to_string();
+                for segment in tokens[i + 1..j].iter().skip(2).step_by(3) {
+                    path.push_str("::");
+                    path.push_str(&segment.to_string());
+                }
                 out.push((path, first.span()));
             }
             i = j;

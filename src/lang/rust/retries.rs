@@ -62,6 +62,10 @@ impl Extractor<'_, '_> {
         {
             self.retry_state.clients.insert(name.clone());
         }
+        // The initialiser's span joins all its tokens: only read when it made a retry.
+        if first_fact == self.facts.retries.len() {
+            return;
+        }
         let init_line = self.span(init.span()).line;
         if let Some(i) = (first_fact..self.facts.retries.len())
             .find(|i| self.facts.retries[*i].policy_span.line == init_line)
@@ -334,12 +338,7 @@ impl Extractor<'_, '_> {
     }
 
     fn imports_crate(&self, krate: &str) -> bool {
-        let prefix = format!("{krate}::");
-        self.items
-            .aliases
-            .values()
-            .chain(self.items.globs.iter())
-            .any(|full| full == krate || full.starts_with(&prefix))
+        self.imported_crates.contains(krate)
     }
 
     /// A retry call (`backoff::retry(policy, op)`, `Retry::spawn(s, op)`, `op.retry(b)`).

@@ -39,9 +39,21 @@ impl Extractor<'_, '_> {
                 fallback.as_str()
             }
         };
+        let routing = services.routing(Lang::Rust);
+        if routing.health_includes.iter().any(|h| h == callee) {
+            self.facts.service.health_includes.push(callee.to_string());
+        }
+        let constructor = services.constructor(Lang::Rust, callee);
+        let server = services.server(Lang::Rust, callee);
+        let dependency = services.dependency(Lang::Rust, callee);
+        let names_path = routing.path_calls.iter().any(|p| p == callee);
+        // A path's span joins its tokens: read only for a call that makes a fact.
+        if constructor.is_none() && server.is_none() && dependency.is_none() && !names_path {
+            return;
+        }
         let in_test = self.in_test();
         let span = self.span(call.func.span());
-        if let Some((framework, kind)) = services.constructor(Lang::Rust, callee) {
+        if let Some((framework, kind)) = constructor {
             let fact = AppFact {
                 framework: framework.to_string(),
                 kind,
@@ -54,7 +66,7 @@ impl Extractor<'_, '_> {
             self.remember_line(span.line);
             self.facts.service.apps.push(fact);
         }
-        if let Some(framework) = services.server(Lang::Rust, callee) {
+        if let Some(framework) = server {
             let fact = ServerStart {
                 framework: framework.to_string(),
                 callee: callee.to_string(),
@@ -64,7 +76,7 @@ impl Extractor<'_, '_> {
             self.remember_line(span.line);
             self.facts.service.servers.push(fact);
         }
-        if let Some(kind) = services.dependency(Lang::Rust, callee) {
+        if let Some(kind) = dependency {
             let fact = DependencyFact {
                 kind: kind.to_string(),
                 callee: callee.to_string(),
@@ -73,11 +85,7 @@ impl Extractor<'_, '_> {
             };
             self.facts.service.dependencies.push(fact);
         }
-        let routing = services.routing(Lang::Rust);
-        if routing.health_includes.iter().any(|h| h == callee) {
-            self.facts.service.health_includes.push(callee.to_string());
-        }
-        if routing.path_calls.iter().any(|p| p == callee) {
+        if names_path {
             if let Some(path) = call.args.first().and_then(string_lit) {
                 self.push_route(Some(path), None, span);
             }
