@@ -397,7 +397,7 @@ impl Extractor<'_, '_> {
             // `items[i : i + 10]`: a slice of the input, a batch.
             "subscript"
                 if iterable
-                    .child_by_field_name("subscript")
+                    .child_by_field_id(F.subscript)
                     .is_some_and(|s| s.kind_name() == "slice") =>
             {
                 false

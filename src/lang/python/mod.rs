@@ -34,6 +34,7 @@ struct Fields {
     body: u16,
     condition: u16,
     definition: u16,
+    expression: u16,
     function: u16,
     key: u16,
     left: u16,
@@ -43,6 +44,7 @@ struct Fields {
     operator: u16,
     parameters: u16,
     right: u16,
+    subscript: u16,
     superclasses: u16,
     type_: u16,
     value: u16,
@@ -59,6 +61,7 @@ static F: std::sync::LazyLock<Fields> = std::sync::LazyLock::new(|| {
         body: id("body"),
         condition: id("condition"),
         definition: id("definition"),
+        expression: id("expression"),
         function: id("function"),
         key: id("key"),
         left: id("left"),
@@ -68,6 +71,7 @@ static F: std::sync::LazyLock<Fields> = std::sync::LazyLock::new(|| {
         operator: id("operator"),
         parameters: id("parameters"),
         right: id("right"),
+        subscript: id("subscript"),
         superclasses: id("superclasses"),
         type_: id("type"),
         value: id("value"),
@@ -218,6 +222,16 @@ fn for_each_child<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
             }
         }
     }
+}
+
+/// `for_each_child` over the named children: punctuation and keywords hold no facts, and
+/// are most of a tree's leaves.
+fn for_each_named_child<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
+    for_each_child(node, |child| {
+        if child.is_named() {
+            visit(child);
+        }
+    });
 }
 
 /// A node's named children, read as `for_each_child` reads them: no cursor for short lists.
@@ -376,7 +390,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         // Module level is the module's children and the definitions of its decorated ones.
         let saved = self.in_module_decorator;
         self.in_module_decorator = depth == 1 && node.kind_name() == "decorated_definition";
-        for_each_child(node, |child| self.collect(child, depth + 1, under_children));
+        for_each_named_child(node, |child| self.collect(child, depth + 1, under_children));
         self.in_module_decorator = saved;
     }
 
@@ -804,7 +818,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
     }
 
     fn emit_children(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
-        for_each_child(node, |child| self.emit(child, depth + 1, ctx));
+        for_each_named_child(node, |child| self.emit(child, depth + 1, ctx));
     }
 
     fn emit_function(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use super::{literal, Ctx, Extractor, Kind};
+use super::{literal, Ctx, Extractor, Kind, F};
 use crate::catalog::observability::{is_dsn, level_constant, log_level};
 use crate::facts::observability::{
     Capability, CapabilityUse, Handler, LogCall, LogLevel, LoggedValue, PrintCall, SentryGuard,
@@ -87,7 +87,7 @@ impl Extractor<'_, '_> {
             if stmt.kind_name() != "if_statement" {
                 continue;
             }
-            let is_guard = stmt.child_by_field_name("condition").is_some_and(|c| {
+            let is_guard = stmt.child_by_field_id(F.condition).is_some_and(|c| {
                 let t: String = self.text(c).split_whitespace().collect();
                 t.contains("__name__==") && t.contains("__main__")
             });
@@ -186,7 +186,7 @@ impl Extractor<'_, '_> {
                         .map(|t| t.name.clone());
                 }
                 let last = match node.kind_name() {
-                    "attribute" => node.child_by_field_name("attribute")?,
+                    "attribute" => node.child_by_field_id(F.attribute)?,
                     _ => node,
                 };
                 self.catalog
@@ -194,7 +194,7 @@ impl Extractor<'_, '_> {
                     .map(|t| t.name.clone())
             }
             "call" => {
-                let function = node.child_by_field_name("function")?;
+                let function = node.child_by_field_id(F.function)?;
                 if let Some(t) = self
                     .qualname_raw(function)
                     .and_then(|q| self.catalog.obs_factory(Lang::Python, &q))
@@ -205,8 +205,8 @@ impl Extractor<'_, '_> {
                     return None;
                 }
                 // `logger.bind(request_id=rid)`: the same kind of logger.
-                let object = function.child_by_field_name("object")?;
-                let method = self.text(function.child_by_field_name("attribute")?);
+                let object = function.child_by_field_id(F.object)?;
+                let method = self.text(function.child_by_field_id(F.attribute)?);
                 let ty = self.obs_type_of(object, depth + 1)?;
                 let spec = self.catalog.obs_factory(Lang::Python, &ty)?;
                 spec.chaining.iter().any(|c| c == method).then_some(ty)
@@ -225,17 +225,17 @@ impl Extractor<'_, '_> {
         if function.kind_name() != "attribute" {
             return None;
         }
-        let object = function.child_by_field_name("object")?;
-        let method = self.text(function.child_by_field_name("attribute")?);
+        let object = function.child_by_field_id(F.object)?;
+        let method = self.text(function.child_by_field_id(F.attribute)?);
         let ty = self.obs_type_of(object, 0)?;
         Some(format!("{ty}.{method}"))
     }
 
     pub(super) fn obs_call(&mut self, call: Node<'_>, ctx: &Ctx) {
-        let Some(function) = call.child_by_field_name("function") else {
+        let Some(function) = call.child_by_field_id(F.function) else {
             return;
         };
-        let args = call.child_by_field_name("arguments");
+        let args = call.child_by_field_id(F.arguments);
         if function.kind_name() == "identifier" && self.text(function) == "print" {
             self.obs_print(call, function, args, ctx);
             return;
@@ -297,7 +297,7 @@ impl Extractor<'_, '_> {
             if n.kind_name() != "class_definition" {
                 continue;
             }
-            let Some(bases) = n.child_by_field_name("superclasses") else {
+            let Some(bases) = n.child_by_field_id(F.superclasses) else {
                 return false;
             };
             let mut cursor = bases.walk();
@@ -353,10 +353,10 @@ impl Extractor<'_, '_> {
         let mut cursor = args.walk();
         let found = args.named_children(&mut cursor).find(|a| {
             a.kind_name() == "keyword_argument"
-                && a.child_by_field_name("name")
+                && a.child_by_field_id(F.name)
                     .is_some_and(|n| self.text(n) == name)
         });
-        found.and_then(|a| a.child_by_field_name("value"))
+        found.and_then(|a| a.child_by_field_id(F.value))
     }
 
     fn obs_print(&mut self, call: Node<'_>, function: Node<'_>, args: Option<Node<'_>>, ctx: &Ctx) {
@@ -411,10 +411,10 @@ impl Extractor<'_, '_> {
             for (i, arg) in children.iter().enumerate() {
                 if arg.kind_name() == "keyword_argument" {
                     let name = arg
-                        .child_by_field_name("name")
+                        .child_by_field_id(F.name)
                         .map(|n| self.text(n))
                         .unwrap_or("");
-                    let value = arg.child_by_field_name("value");
+                    let value = arg.child_by_field_id(F.value);
                     match name {
                         "exc_info" => exc_info |= value.is_some_and(|v| truthy(self, v)),
                         "stack_info" | "stacklevel" => {}
@@ -441,7 +441,7 @@ impl Extractor<'_, '_> {
             }
         }
         // loguru: `logger.opt(exception=True).error(..)`.
-        if let Some(object) = function.child_by_field_name("object") {
+        if let Some(object) = function.child_by_field_id(F.object) {
             let t = self.text(object);
             exc_info |=
                 t.contains(".opt(") && t.contains("exception=") && !t.contains("exception=False");
@@ -482,7 +482,7 @@ impl Extractor<'_, '_> {
                 path: self.text(node).to_string(),
             }),
             "attribute" => {
-                if let Some(attr) = node.child_by_field_name("attribute") {
+                if let Some(attr) = node.child_by_field_id(F.attribute) {
                     out.push(LoggedValue {
                         name: self.text(attr).to_string(),
                         path: short(self.text(node)),
@@ -490,10 +490,10 @@ impl Extractor<'_, '_> {
                 }
             }
             "subscript" => {
-                let Some(base) = node.child_by_field_name("value") else {
+                let Some(base) = node.child_by_field_id(F.value) else {
                     return;
                 };
-                let index = node.child_by_field_name("subscript");
+                let index = node.child_by_field_id(F.subscript);
                 match index.map(|i| (i, literal(self, i, 0))) {
                     Some((_, Some(Value::Str { value }))) => out.push(LoggedValue {
                         name: value,
@@ -505,15 +505,15 @@ impl Extractor<'_, '_> {
                 }
             }
             "call" => {
-                let Some(function) = node.child_by_field_name("function") else {
+                let Some(function) = node.child_by_field_id(F.function) else {
                     return;
                 };
                 let name = match function.kind_name() {
-                    "attribute" => function.child_by_field_name("attribute"),
+                    "attribute" => function.child_by_field_id(F.attribute),
                     _ => Some(function),
                 };
                 let name = name.map(|n| self.text(n)).unwrap_or("");
-                let args = node.child_by_field_name("arguments");
+                let args = node.child_by_field_id(F.arguments);
                 // `headers.get("Authorization")`: the value under that key.
                 if name == "get" {
                     if let Some(first) = args.and_then(|a| a.named_child(0)) {
@@ -530,7 +530,7 @@ impl Extractor<'_, '_> {
                     return;
                 }
                 if function.kind_name() == "attribute" {
-                    if let Some(object) = function.child_by_field_name("object") {
+                    if let Some(object) = function.child_by_field_id(F.object) {
                         self.logged_names(object, depth + 1, out);
                     }
                 }
@@ -539,19 +539,19 @@ impl Extractor<'_, '_> {
                 }
             }
             "keyword_argument" => {
-                if let Some(n) = node.child_by_field_name("name") {
+                if let Some(n) = node.child_by_field_id(F.name) {
                     out.push(LoggedValue {
                         name: self.text(n).to_string(),
                         path: self.text(n).to_string(),
                     });
                 }
-                if let Some(v) = node.child_by_field_name("value") {
+                if let Some(v) = node.child_by_field_id(F.value) {
                     self.logged_names(v, depth + 1, out);
                 }
             }
             "pair" => {
                 if let Some(Value::Str { value }) = node
-                    .child_by_field_name("key")
+                    .child_by_field_id(F.key)
                     .and_then(|k| literal(self, k, 0))
                 {
                     out.push(LoggedValue {
@@ -559,12 +559,12 @@ impl Extractor<'_, '_> {
                         name: value,
                     });
                 }
-                if let Some(v) = node.child_by_field_name("value") {
+                if let Some(v) = node.child_by_field_id(F.value) {
                     self.logged_names(v, depth + 1, out);
                 }
             }
             "interpolation" => {
-                if let Some(e) = node.child_by_field_name("expression") {
+                if let Some(e) = node.child_by_field_id(F.expression) {
                     self.logged_names(e, depth + 1, out);
                 }
             }
@@ -599,11 +599,11 @@ impl Extractor<'_, '_> {
     }
 
     fn handler(&self, clause: Node<'_>) -> Handler {
-        let mut value = clause.child_by_field_name("value");
-        let mut alias = clause.child_by_field_name("alias");
+        let mut value = clause.child_by_field_id(F.value);
+        let mut alias = clause.child_by_field_id(F.alias);
         // Older grammars: `except E as e` is one `as_pattern`.
         if let Some(v) = value.filter(|v| v.kind_name() == "as_pattern") {
-            alias = v.child_by_field_name("alias");
+            alias = v.child_by_field_id(F.alias);
             value = v.named_child(0);
         }
         let binding = alias.map(|a| {
@@ -742,7 +742,7 @@ fn enclosing_function<'a>(x: &Extractor<'a, '_>, node: Node<'_>) -> Option<&'a s
     for _ in 0..MAX_ANCESTORS {
         n = n.parent()?;
         if n.kind_name() == "function_definition" {
-            return n.child_by_field_name("name").map(|m| x.text(m));
+            return n.child_by_field_id(F.name).map(|m| x.text(m));
         }
     }
     None

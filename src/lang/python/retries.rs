@@ -881,7 +881,7 @@ impl Extractor<'_, '_> {
             let what = format!("`for {left} in {}` retry loop", short(self.text(right)));
             (bounded, what, retry_word(left))
         } else {
-            let Some(cond) = node.child_by_field_name("condition") else {
+            let Some(cond) = node.child_by_field_id(F.condition) else {
                 return;
             };
             let always = matches!(cond.kind_name(), "true") || self.text(cond) == "1";
@@ -1378,7 +1378,7 @@ fn handler_types(handler: Node<'_>) -> Option<Node<'_>> {
 
 /// `exc` in `except ConnectionError as exc:`.
 fn handler_alias(handler: Node<'_>) -> Option<Node<'_>> {
-    if let Some(alias) = handler.child_by_field_name("alias") {
+    if let Some(alias) = handler.child_by_field_id(F.alias) {
         return Some(alias);
     }
     let mut cursor = handler.walk();
