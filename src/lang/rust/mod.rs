@@ -212,7 +212,9 @@ struct Items {
     aliases: FxHashMap<String, String>,
     globs: Vec<String>,
     local: FxHashSet<String>,
-    consts: FxHashMap<String, Expr>,
+    /// `None` for a const whose initialiser can have no value (`static TABLE: [u8; N] = [..]`):
+    /// generated tables are too big to copy.
+    consts: FxHashMap<String, Option<Expr>>,
     /// Struct name → field name → field type path (unresolved).
     fields: FxHashMap<String, FxHashMap<String, String>>,
     /// Free functions and methods defined in this file.
@@ -387,11 +389,17 @@ impl<'ast> Visit<'ast> for Items {
         self.with_test(&m.attrs, |x| visit::visit_item_mod(x, m));
     }
     fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
-        self.consts.insert(c.ident.to_string(), (*c.expr).clone());
+        self.consts.insert(
+            c.ident.to_string(),
+            may_have_value(&c.expr).then(|| (*c.expr).clone()),
+        );
         visit::visit_item_const(self, c);
     }
     fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
-        self.consts.insert(s.ident.to_string(), (*s.expr).clone());
+        self.consts.insert(
+            s.ident.to_string(),
+            may_have_value(&s.expr).then(|| (*s.expr).clone()),
+        );
         visit::visit_item_static(self, s);
     }
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
@@ -500,6 +508,17 @@ impl MacroExprs {
             .entry(std::ptr::from_ref(mac) as usize)
             .or_insert_with(|| macro_exprs(mac).map(Rc::new))
             .clone()
+    }
+}
+
+/// Whether `Extractor::value` can read anything but `Value::Other` from an expression.
+fn may_have_value(expr: &Expr) -> bool {
+    match expr {
+        Expr::Paren(p) => may_have_value(&p.expr),
+        Expr::Group(g) => may_have_value(&g.expr),
+        Expr::Reference(r) => may_have_value(&r.expr),
+        Expr::Lit(_) | Expr::Binary(_) | Expr::Path(_) | Expr::Call(_) => true,
+        _ => false,
     }
 }
 
@@ -1354,7 +1373,7 @@ impl Extractor<'_, '_> {
                     return Value::Unlimited;
                 }
                 if p.path.segments.len() == 1 {
-                    if let Some(e) = self.items.consts.get(&raw) {
+                    if let Some(Some(e)) = self.items.consts.get(&raw) {
                         return self.value(e, depth + 1);
                     }
                 }
@@ -1751,6 +1770,10 @@ impl<'ast> Visit<'ast> for Extractor<'_, '_> {
     }
 
     fn visit_expr(&mut self, e: &'ast Expr) {
+        // No check reads a literal but the string check; tables hold millions of them.
+        if let Expr::Lit(l) = e {
+            return visit::visit_expr_lit(self, l);
+        }
         self.retry_expr(e);
         self.shutdown_expr(e);
         self.failure_expr(e);
