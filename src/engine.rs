@@ -186,12 +186,16 @@ pub fn scan_with_cache(
     cache: Option<&Cache>,
     progress: Option<&ProgressBar>,
 ) -> ScanResult {
-    let pins = PinIndex::read(&discovery.pin_files);
+    let pool = thread_pool(opts.jobs);
+    let read_pins = || PinIndex::read(&discovery.pin_files);
+    let pins = match &pool {
+        Ok(pool) => pool.install(read_pins),
+        Err(_) => read_pins(),
+    };
     let (audited, tests): (Vec<&SourceFile>, Vec<&SourceFile>) = discovery
         .files
         .iter()
         .partition(|f| opts.include_tests || !f.is_test);
-    let pool = thread_pool(opts.jobs);
     let run = || -> Vec<FileOutcome> {
         audited
             .par_iter()

@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Version(Vec<u64>);
 
@@ -108,6 +110,16 @@ impl Pins {
     }
 }
 
+/// One file's pins in the order it gives them: (package, version, exact).
+#[derive(Default)]
+struct PinList(Vec<(String, Version, bool)>);
+
+impl PinList {
+    fn insert(&mut self, package: &str, version: Version, exact: bool) {
+        self.0.push((package.to_string(), version, exact));
+    }
+}
+
 fn normalise(package: &str) -> String {
     package.trim().to_ascii_lowercase().replace('_', "-")
 }
@@ -126,18 +138,29 @@ pub struct PinIndex(BTreeMap<PathBuf, Pins>);
 
 impl PinIndex {
     /// Reads pin files; unreadable or malformed ones are passed over (they are not the audit's subject).
+    /// Files are read and parsed in parallel (a workspace of crates has hundreds of lock files),
+    /// and their pins applied in order.
     pub fn read(files: &[PathBuf]) -> PinIndex {
-        let mut index = PinIndex::default();
         // Lock files first so that their exact versions win over manifest ranges.
         let mut sorted: Vec<&PathBuf> = files.iter().collect();
         sorted.sort_by_key(|p| (!is_lock(p), (*p).clone()));
-        for path in sorted {
-            let Ok(text) = std::fs::read_to_string(path) else {
-                continue;
-            };
+        let read: Vec<Option<PinList>> = sorted
+            .par_iter()
+            .map(|path| {
+                let text = std::fs::read_to_string(path).ok()?;
+                let mut pins = PinList::default();
+                read_pins(path, &text, &mut pins);
+                Some(pins)
+            })
+            .collect();
+        let mut index = PinIndex::default();
+        for (path, pins) in sorted.iter().zip(read) {
+            let Some(pins) = pins else { continue };
             let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
-            let pins = index.0.entry(dir).or_default();
-            read_pins(path, &text, pins);
+            let into = index.0.entry(dir).or_default();
+            for (package, version, exact) in pins.0 {
+                into.insert(&package, version, exact);
+            }
         }
         index
     }
@@ -161,7 +184,7 @@ fn is_lock(path: &Path) -> bool {
     name.ends_with(".lock")
 }
 
-fn read_pins(path: &Path, text: &str, pins: &mut Pins) {
+fn read_pins(path: &Path, text: &str, pins: &mut PinList) {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     match name {
         "Cargo.lock" | "uv.lock" | "poetry.lock" => {
