@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use super::{dotted, Ctx, Extractor, Kind, F};
+use super::{dotted, CallParts, Ctx, Extractor, Kind, F};
 use crate::api_roles::Role;
 use crate::facts::{CacheDecorator, CallFact, FanOut, FanOutKind, Lang, Span, Swallowed, Value};
 
@@ -110,6 +110,18 @@ const CLIENT_METHODS: &[&str] = &[
 
 impl Extractor<'_, '_> {
     /// Called for every node of pass 2 before it is visited.
+    /// A call: a call of this file's function, or a request through a client.
+    pub(super) fn failure_call_site(&mut self, node: Node<'_>, call: &CallParts<'_>) {
+        if let Some(name) = call.function.and_then(|f| self.local_callee(f)) {
+            let line = self.span(node).line;
+            self.failure.local_calls.push((name, line));
+        }
+        if let Some(callee) = call.function.and_then(|f| self.client_request(f)) {
+            let line = self.span(node).line;
+            self.failure.client_calls.push((line, callee));
+        }
+    }
+
     pub(super) fn failure_node(&mut self, node: Node<'_>, ctx: &Ctx) {
         match node.kind_name() {
             "function_definition" => {
@@ -119,22 +131,6 @@ impl Extractor<'_, '_> {
                     self.failure
                         .functions
                         .push((name, span.line, span.end_line));
-                }
-            }
-            "call" => {
-                if let Some(name) = node
-                    .child_by_field_id(F.function)
-                    .and_then(|f| self.local_callee(f))
-                {
-                    let line = self.span(node).line;
-                    self.failure.local_calls.push((name, line));
-                }
-                if let Some(callee) = node
-                    .child_by_field_id(F.function)
-                    .and_then(|f| self.client_request(f))
-                {
-                    let line = self.span(node).line;
-                    self.failure.client_calls.push((line, callee));
                 }
             }
             "with_statement" => {

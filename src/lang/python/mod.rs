@@ -167,6 +167,7 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         failure: failure::State::default(),
         shutdown: shutdown::State::default(),
         obs: observability::ObsState::default(),
+        children_of: Parent::default(),
     };
     x.collect(root, 0, false);
     x.deadline_fns = x
@@ -260,6 +261,22 @@ fn first_error(root: Node<'_>) -> Option<Node<'_>> {
     None
 }
 
+/// What the emit walk knows of the parent of the node it visits.
+#[derive(Default, Clone, Copy)]
+struct Parent {
+    /// An operand of arithmetic or a comparison, through parentheses.
+    arithmetic: bool,
+    /// The definition of a `decorated_definition`.
+    decorated: bool,
+}
+
+/// A call's callee and arguments, and the callee's qualified name through imports.
+struct CallParts<'t> {
+    function: Option<Node<'t>>,
+    arguments: Option<Node<'t>>,
+    qualname: Option<String>,
+}
+
 /// An object followed from its construction.
 #[derive(Clone, Debug)]
 struct Object {
@@ -318,6 +335,8 @@ struct Extractor<'a, 'f> {
     failure: failure::State,
     shutdown: shutdown::State,
     obs: observability::ObsState,
+    /// What the children of the node being emitted know of it.
+    children_of: Parent,
 }
 
 impl<'a, 'f> Extractor<'a, 'f> {
@@ -335,6 +354,19 @@ impl<'a, 'f> Extractor<'a, 'f> {
             end_line,
             end_col,
         }
+    }
+
+    /// Whether a string node can hold code: an f-string (or t-string) and its interpolations.
+    /// The parts of any other string are text, and most strings are not f-strings.
+    fn may_interpolate(&self, string: Node<'_>) -> bool {
+        let text = self.text(string).as_bytes();
+        let prefix = &text[..text
+            .iter()
+            .position(|b| matches!(b, b'"' | b'\''))
+            .unwrap_or(0)];
+        prefix
+            .iter()
+            .any(|b| matches!(b.to_ascii_lowercase(), b'f' | b't'))
     }
 
     fn remember_line(&mut self, line: u32) {
@@ -385,6 +417,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             }
             "call" => return self.collect_call(node, depth, under),
             "with_statement" => return self.collect_with(node, depth, under),
+            "string" if !self.may_interpolate(node) => return,
             _ => {}
         }
         // Module level is the module's children and the definitions of its decorated ones.
@@ -429,8 +462,10 @@ impl<'a, 'f> Extractor<'a, 'f> {
             }
             self.collect(f, depth + 1, under);
         }
-        let sets_deadline = self.sets_deadline(call);
-        if let Some(args) = call.child_by_field_id(F.arguments) {
+        let args = call.child_by_field_id(F.arguments);
+        let qualname = function.and_then(|f| self.qualname_raw(f));
+        let sets_deadline = self.sets_deadline(qualname.as_deref(), args);
+        if let Some(args) = args {
             self.collect(args, depth + 1, under || sets_deadline);
         }
     }
@@ -464,18 +499,23 @@ impl<'a, 'f> Extractor<'a, 'f> {
         }
     }
 
-    /// A call to a deadline wrapper whose delay is not a literal `None`.
-    fn sets_deadline(&self, call: Node<'_>) -> bool {
-        let Some(callee) = call
-            .child_by_field_id(F.function)
-            .and_then(|f| self.qualname_raw(f))
-        else {
+    /// The parts of a call every check reads, found once.
+    fn call_parts<'t>(&self, call: Node<'t>) -> CallParts<'t> {
+        let function = call.child_by_field_id(F.function);
+        CallParts {
+            function,
+            arguments: call.child_by_field_id(F.arguments),
+            qualname: function.and_then(|f| self.qualname_raw(f)),
+        }
+    }
+
+    /// A call to a deadline wrapper whose delay is not a literal `None`, from the callee's
+    /// qualified name and the call's arguments.
+    fn sets_deadline(&self, callee: Option<&str>, args: Option<Node<'_>>) -> bool {
+        let Some(spec) = callee.and_then(|c| self.catalog.deadline(Lang::Python, c)) else {
             return false;
         };
-        let Some(spec) = self.catalog.deadline(Lang::Python, &callee) else {
-            return false;
-        };
-        let Some(args) = call.child_by_field_id(F.arguments) else {
+        let Some(args) = args else {
             return true;
         };
         let (args, _, _) = self.arguments(args);
@@ -495,8 +535,13 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 Some(v) if v.kind_name() == "as_pattern" => v.named_child(0),
                 other => other,
             };
-            expr.is_some_and(|e| e.kind_name() == "call" && self.sets_deadline(e))
+            expr.is_some_and(|e| e.kind_name() == "call" && self.call_sets_deadline(e))
         })
+    }
+
+    fn call_sets_deadline(&self, call: Node<'_>) -> bool {
+        let parts = self.call_parts(call);
+        self.sets_deadline(parts.qualname.as_deref(), parts.arguments)
     }
 
     fn collect_import(&mut self, node: Node<'_>) {
@@ -773,7 +818,27 @@ impl<'a, 'f> Extractor<'a, 'f> {
 
     // ------------------------------------------------------------------ pass 2: facts
 
+    /// Visits a node, telling it what its parent was: asking tree-sitter for a parent walks
+    /// down from the root.
     fn emit(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
+        let kind = node.kind_name();
+        let at = Parent {
+            arithmetic: self.children_of.arithmetic,
+            decorated: self.children_of.decorated,
+        };
+        self.children_of = Parent {
+            arithmetic: match kind {
+                "binary_operator" | "comparison_operator" => true,
+                "parenthesized_expression" => at.arithmetic,
+                _ => false,
+            },
+            decorated: kind == "decorated_definition",
+        };
+        self.emit_node(node, depth, ctx, &at);
+        self.children_of = at;
+    }
+
+    fn emit_node(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx, parent: &Parent) {
         if depth > MAX_DEPTH {
             self.too_deep = true;
             return;
@@ -782,7 +847,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         self.failure_node(node, ctx);
         match node.kind_name() {
             "ERROR" => return,
-            "function_definition" => return self.emit_function(node, depth, ctx),
+            "function_definition" => return self.emit_function(node, depth, ctx, parent),
             "class_definition" => return self.emit_class(node, depth, ctx),
             "assignment" => {
                 if let (Some(left), Some(right)) = (
@@ -809,8 +874,16 @@ impl<'a, 'f> Extractor<'a, 'f> {
             }
             "with_statement" => return self.emit_with(node, depth, ctx),
             "call" => return self.emit_call(node, depth, ctx),
-            "binary_operator" | "comparison_operator" => self.clock_reads(node, ctx),
-            "string" => self.obs_string(node, ctx),
+            // Only the outermost arithmetic or comparison decides.
+            "binary_operator" | "comparison_operator" if !parent.arithmetic => {
+                self.clock_reads(node, ctx)
+            }
+            "string" => {
+                self.obs_string(node, ctx);
+                if !self.may_interpolate(node) {
+                    return;
+                }
+            }
             "import_statement" | "import_from_statement" => self.obs_import(node, ctx),
             _ => {}
         }
@@ -821,8 +894,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
         for_each_named_child(node, |child| self.emit(child, depth + 1, ctx));
     }
 
-    fn emit_function(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
-        self.service_function(node, ctx);
+    fn emit_function(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx, parent: &Parent) {
+        self.service_function(node, parent.decorated, ctx);
         let name = node
             .child_by_field_id(F.name)
             .map(|n| self.text(n))
@@ -930,7 +1003,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 let Some(expr) = expr else { continue };
                 self.shutdown_with_item(expr);
                 self.emit(expr, depth + 1, ctx);
-                if expr.kind_name() == "call" && self.sets_deadline(expr) {
+                if expr.kind_name() == "call" && self.call_sets_deadline(expr) {
                     inner.under_deadline = true;
                 }
                 if let Some(alias) = alias {
@@ -944,10 +1017,14 @@ impl<'a, 'f> Extractor<'a, 'f> {
     }
 
     fn emit_call(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
-        self.obs_call(node, ctx);
-        let function = node.child_by_field_id(F.function);
-        let args_node = node.child_by_field_id(F.arguments);
-        let mut callee = function.and_then(|f| self.qualname_raw(f));
+        let parts = self.call_parts(node);
+        self.retry_call(node, &parts, ctx);
+        self.failure_call_site(node, &parts);
+        self.obs_call(node, &parts, ctx);
+        let function = parts.function;
+        let args_node = parts.arguments;
+        let sets_deadline = self.sets_deadline(parts.qualname.as_deref(), args_node);
+        let mut callee = parts.qualname;
         let mut receiver = None;
         if let Some(f) = function.filter(|f| f.kind_name() == "attribute") {
             let object = f.child_by_field_id(F.object);
@@ -972,11 +1049,11 @@ impl<'a, 'f> Extractor<'a, 'f> {
             }
         }
         let mut inner = ctx.clone();
-        if self.sets_deadline(node) {
+        if sets_deadline {
             inner.under_deadline = true;
         }
         self.service_call(node, callee.as_deref(), ctx);
-        self.shutdown_call(node, callee.as_deref(), ctx);
+        self.shutdown_call(node, function, args_node, callee.as_deref(), ctx);
         let fan_out = self.failure_call(node, callee.as_deref(), ctx);
         if let Some(callee) = callee {
             let is_fact = self.catalog.is_external(Lang::Python, &callee)
@@ -1168,16 +1245,6 @@ impl<'a, 'f> Extractor<'a, 'f> {
 
     /// A wall-clock read inside arithmetic or a comparison that computes or checks a deadline.
     fn clock_reads(&mut self, node: Node<'_>, ctx: &Ctx) {
-        // Only the outermost arithmetic/comparison node decides.
-        let mut parent = node.parent();
-        while let Some(p) = parent.filter(|p| p.kind_name() == "parenthesized_expression") {
-            parent = p.parent();
-        }
-        if parent
-            .is_some_and(|p| matches!(p.kind_name(), "binary_operator" | "comparison_operator"))
-        {
-            return;
-        }
         let comparison = node.kind_name() == "comparison_operator";
         let mut reads = Vec::new();
         self.find_clock_calls(node, 0, &mut reads);

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use super::{literal, Ctx, Extractor, Kind, F};
+use super::{literal, CallParts, Ctx, Extractor, Kind, F};
 use crate::catalog::observability::{is_dsn, level_constant, log_level};
 use crate::facts::observability::{
     Capability, CapabilityUse, Handler, LogCall, LogLevel, LoggedValue, PrintCall, SentryGuard,
@@ -218,9 +218,9 @@ impl Extractor<'_, '_> {
 
     /// The qualified callee of a call for observability: through imports, then through the
     /// observability object it is called on.
-    fn obs_callee(&self, function: Node<'_>) -> Option<String> {
-        if let Some(q) = self.qualname_raw(function) {
-            return Some(q);
+    fn obs_callee(&self, function: Node<'_>, qualname: Option<&String>) -> Option<String> {
+        if let Some(q) = qualname {
+            return Some(q.clone());
         }
         if function.kind_name() != "attribute" {
             return None;
@@ -231,11 +231,11 @@ impl Extractor<'_, '_> {
         Some(format!("{ty}.{method}"))
     }
 
-    pub(super) fn obs_call(&mut self, call: Node<'_>, ctx: &Ctx) {
-        let Some(function) = call.child_by_field_id(F.function) else {
+    pub(super) fn obs_call(&mut self, call: Node<'_>, parts: &CallParts<'_>, ctx: &Ctx) {
+        let Some(function) = parts.function else {
             return;
         };
-        let args = call.child_by_field_id(F.arguments);
+        let args = parts.arguments;
         if function.kind_name() == "identifier" && self.text(function) == "print" {
             self.obs_print(call, function, args, ctx);
             return;
@@ -243,7 +243,7 @@ impl Extractor<'_, '_> {
         if let Some(args) = args {
             self.obs_class_arguments(args, ctx);
         }
-        let Some(callee) = self.obs_callee(function) else {
+        let Some(callee) = self.obs_callee(function, parts.qualname.as_ref()) else {
             return;
         };
         if JSON_DUMPS.contains(&callee.as_str()) && self.in_formatter_class(call) {

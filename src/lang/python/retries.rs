@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use super::{Ctx, Extractor, Kind, F};
+use super::{CallParts, Ctx, Extractor, Kind, F};
 use crate::catalog::{ErrorKind, PolicyStyle, RetryPolicySpec};
 use crate::facts::{Lang, RetryDelay, RetryFact, Span, Value};
 use crate::lang::observe;
@@ -60,7 +60,6 @@ impl Extractor<'_, '_> {
     pub(super) fn retry_node(&mut self, node: Node<'_>, ctx: &Ctx) {
         match node.kind_name() {
             "decorated_definition" => self.retry_decorators(node, ctx),
-            "call" => self.retry_call(node, ctx),
             "assignment" => self.retry_client_binding(node),
             "for_statement" | "while_statement" => self.retry_loop(node, ctx),
             _ => {}
@@ -143,11 +142,14 @@ impl Extractor<'_, '_> {
 
     // ------------------------------------------------------------------ calls
 
-    fn retry_call(&mut self, node: Node<'_>, ctx: &Ctx) {
-        let Some(function) = node.child_by_field_id(F.function) else {
+    pub(super) fn retry_call(&mut self, node: Node<'_>, call: &CallParts<'_>, ctx: &Ctx) {
+        let Some(function) = call.function else {
             return;
         };
-        let policy = self.policy_spec(function).map(|(n, s)| (n, s.clone()));
+        let policy = call.qualname.as_ref().and_then(|name| {
+            let spec = self.catalog.retries.policy(Lang::Python, name)?;
+            Some((name.clone(), spec.clone()))
+        });
         let mounts = function.kind_name() == "attribute"
             && function
                 .child_by_field_id(F.attribute)
@@ -159,7 +161,7 @@ impl Extractor<'_, '_> {
         {
             return;
         }
-        let args = node.child_by_field_id(F.arguments);
+        let args = call.arguments;
         if mounts {
             self.note_mount(function, args);
         }

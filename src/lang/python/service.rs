@@ -266,27 +266,29 @@ impl Extractor<'_, '_> {
 
     /// Called for every function definition: a function that may serve a health route (named
     /// for one, or routed to a health path by its decorators) is summarized.
-    pub(super) fn service_function(&mut self, def: Node<'_>, ctx: &Ctx) {
+    pub(super) fn service_function(&mut self, def: Node<'_>, decorated: bool, ctx: &Ctx) {
         let Some(name) = def.child_by_field_id(F.name).map(|n| self.text(n)) else {
             return;
         };
         let services = &self.catalog.services;
-        let routed_to_health = def
-            .parent()
-            .filter(|p| p.kind_name() == "decorated_definition")
-            .is_some_and(|d| {
-                let mut cursor = d.walk();
-                let decorators: Vec<Node> = d
-                    .named_children(&mut cursor)
-                    .filter(|c| c.kind_name() == "decorator")
-                    .collect();
-                decorators.into_iter().any(|dec| {
-                    dec.named_child(0)
-                        .filter(|c| c.kind_name() == "call")
-                        .and_then(|c| self.string_arg(c, 0))
-                        .is_some_and(|p| services.path_role(&p).is_some())
-                })
-            });
+        // A decorated definition's parent holds its decorators.
+        let routed_to_health = decorated
+            && def
+                .parent()
+                .filter(|p| p.kind_name() == "decorated_definition")
+                .is_some_and(|d| {
+                    let mut cursor = d.walk();
+                    let decorators: Vec<Node> = d
+                        .named_children(&mut cursor)
+                        .filter(|c| c.kind_name() == "decorator")
+                        .collect();
+                    decorators.into_iter().any(|dec| {
+                        dec.named_child(0)
+                            .filter(|c| c.kind_name() == "call")
+                            .and_then(|c| self.string_arg(c, 0))
+                            .is_some_and(|p| services.path_role(&p).is_some())
+                    })
+                });
         if !routed_to_health && services.handler_role(name).is_none() {
             return;
         }

@@ -23,12 +23,20 @@ pub(super) struct State {
 
 impl Extractor<'_, '_> {
     /// Called for every call with its callee resolved through imports (`None` for locals).
-    pub(super) fn shutdown_call(&mut self, call: Node<'_>, callee: Option<&str>, ctx: &Ctx) {
-        let Some(function) = call.child_by_field_id(F.function) else {
+    pub(super) fn shutdown_call(
+        &mut self,
+        call: Node<'_>,
+        function: Option<Node<'_>>,
+        arguments: Option<Node<'_>>,
+        callee: Option<&str>,
+        ctx: &Ctx,
+    ) {
+        let Some(function) = function else {
             return;
         };
         let in_test = ctx.in_test || self.file_is_test;
-        let span = self.span(function);
+        // Read only for a call that makes a fact.
+        let span_of = |x: &Self| x.span(function);
         let method = (function.kind_name() == "attribute")
             .then(|| function.child_by_field_id(F.attribute))
             .flatten()
@@ -36,6 +44,7 @@ impl Extractor<'_, '_> {
         let lifecycle = &self.catalog.shutdown.lifecycle;
         if let Some(callee) = callee {
             if self.catalog.serve_spec(Lang::Python, callee).is_some() {
+                let span = span_of(self);
                 self.remember_line(span.line);
                 self.facts.shutdown.serves.push(ServeFact {
                     callee: callee.to_string(),
@@ -46,6 +55,7 @@ impl Extractor<'_, '_> {
             }
             if lifecycle.python_clients.iter().any(|c| c == callee) {
                 if let Some(binding) = self.long_lived_binding(call) {
+                    let span = span_of(self);
                     self.remember_line(span.line);
                     self.facts.shutdown.clients.push(ClientFact {
                         callee: callee.to_string(),
@@ -61,7 +71,7 @@ impl Extractor<'_, '_> {
                 .constructor(Lang::Python, callee)
                 .is_some()
             {
-                self.app_shutdown_keywords(call, span);
+                self.app_shutdown_keywords(call, span_of(self));
             }
         }
         let registers_signal = lifecycle
@@ -80,7 +90,7 @@ impl Extractor<'_, '_> {
                 .any(|r| r == m)
         });
         if registers_event {
-            self.event_registration(call, span);
+            self.event_registration(call, span_of(self));
         }
         if let Some(m) = method {
             if self.is_close_method(m) {
@@ -92,13 +102,11 @@ impl Extractor<'_, '_> {
         }
         // `atexit.register(engine.dispose)`, `add_event_handler("shutdown", client.aclose)`;
         // arguments that name no close method are not looked at one by one.
-        let args_text = call
-            .child_by_field_id(F.arguments)
-            .map_or("", |a| self.text(a));
+        let args_text = arguments.map_or("", |a| self.text(a));
         let names_close = lifecycle
             .close_methods
             .iter()
-            .any(|m| args_text.contains(m.as_str()));
+            .any(|m| args_text.len() >= m.len() && args_text.contains(m.as_str()));
         let handed = if names_close {
             self.handed_over(call)
         } else {
