@@ -313,10 +313,12 @@ impl Extractor<'_, '_> {
     /// `app.add_middleware(CorrelationIdMiddleware)`, `Middleware(PrometheusMiddleware)`: a
     /// catalogued class handed over to be instantiated by a framework.
     fn obs_class_arguments(&mut self, args: Node<'_>, ctx: &Ctx) {
-        let handed: Vec<Node> = super::named_children(args)
-            .into_iter()
-            .filter(|a| matches!(a.kind_name(), "identifier" | "attribute"))
-            .collect();
+        let mut handed: Vec<Node> = Vec::new();
+        super::for_each_named_child(args, |a| {
+            if matches!(a.kind_name(), "identifier" | "attribute") {
+                handed.push(a);
+            }
+        });
         for arg in handed {
             let Some(q) = self.qualname_raw(arg) else {
                 continue;

@@ -100,13 +100,15 @@ impl Extractor<'_, '_> {
                 }
             }
         }
-        // `atexit.register(engine.dispose)`, `add_event_handler("shutdown", client.aclose)`;
-        // arguments that name no close method are not looked at one by one.
+        // `atexit.register(engine.dispose)`, `add_event_handler("shutdown", client.aclose)`:
+        // only an attribute hands a close method over, so arguments without a `.` or that name
+        // no close method are not looked at one by one.
         let args_text = arguments.map_or("", |a| self.text(a));
-        let names_close = lifecycle
-            .close_methods
-            .iter()
-            .any(|m| args_text.len() >= m.len() && args_text.contains(m.as_str()));
+        let names_close = args_text.contains('.')
+            && lifecycle
+                .close_methods
+                .iter()
+                .any(|m| args_text.contains(m.as_str()));
         let handed = if names_close {
             self.handed_over(call)
         } else {
@@ -400,12 +402,13 @@ impl Extractor<'_, '_> {
         if ctx.under_deadline {
             return;
         }
-        let args = self.call_args(call);
         let what = match (callee, method) {
             (Some("asyncio.gather"), _) => "asyncio.gather(..)".to_string(),
-            (_, Some("join")) if args.is_empty() => format!("{}()", self.text(function)),
+            (_, Some("join")) if self.call_args(call).is_empty() => {
+                format!("{}()", self.text(function))
+            }
             (_, Some("shutdown")) => {
-                let waits = args.iter().any(|a| {
+                let waits = self.call_args(call).iter().any(|a| {
                     a.kind_name() == "keyword_argument"
                         && a.child_by_field_id(F.name)
                             .is_some_and(|n| self.text(n) == "wait")
