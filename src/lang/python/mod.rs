@@ -235,6 +235,17 @@ fn for_each_named_child<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
     });
 }
 
+/// The children the two walks visit: named ones with children of their own. Leaves (names,
+/// numbers) hold no facts by themselves; past the depth limit they are still visited, so that
+/// the walk notices it.
+fn for_each_walked_child<'t>(node: Node<'t>, child_depth: usize, mut visit: impl FnMut(Node<'t>)) {
+    for_each_named_child(node, |child| {
+        if child_depth > MAX_DEPTH || child.child_count() > 0 {
+            visit(child);
+        }
+    });
+}
+
 /// A node's named children, read as `for_each_child` reads them: no cursor for short lists.
 fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
     let mut out = Vec::new();
@@ -423,7 +434,9 @@ impl<'a, 'f> Extractor<'a, 'f> {
         // Module level is the module's children and the definitions of its decorated ones.
         let saved = self.in_module_decorator;
         self.in_module_decorator = depth == 1 && node.kind_name() == "decorated_definition";
-        for_each_named_child(node, |child| self.collect(child, depth + 1, under_children));
+        for_each_walked_child(node, depth + 1, |child| {
+            self.collect(child, depth + 1, under_children)
+        });
         self.in_module_decorator = saved;
     }
 
@@ -891,7 +904,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
     }
 
     fn emit_children(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
-        for_each_named_child(node, |child| self.emit(child, depth + 1, ctx));
+        for_each_walked_child(node, depth + 1, |child| self.emit(child, depth + 1, ctx));
     }
 
     fn emit_function(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx, parent: &Parent) {
