@@ -566,6 +566,37 @@ mod tests {
     }
 
     #[test]
+    fn qualified_names_split_at_their_last_separator() {
+        assert_eq!(
+            split_qualified(Lang::Rust, "tokio::net::TcpStream::connect"),
+            Some(("tokio::net::TcpStream", "connect"))
+        );
+        assert_eq!(
+            split_qualified(Lang::Rust, "Self::open"),
+            Some(("Self", "open"))
+        );
+        assert_eq!(split_qualified(Lang::Rust, "connect"), None);
+        assert_eq!(
+            split_qualified(Lang::Python, "requests.Session.get"),
+            Some(("requests.Session", "get"))
+        );
+        assert_eq!(split_qualified(Lang::Python, "get"), None);
+    }
+
+    #[test]
+    fn the_breaker_gate_reads_packages_as_written_and_words_in_any_case() {
+        let c = Catalog::builtin();
+        assert!(c.may_hold_breakers(Lang::Python, "import pybreaker\n"));
+        assert!(!c.may_hold_breakers(Lang::Python, "import PYBREAKER\n"));
+        let hand_written = "class Guard:\n    OPEN = 1\n    FAILURE_THRESHOLD = 5\n";
+        assert!(c.may_hold_breakers(Lang::Python, hand_written));
+        // The words must be said in one name: a comment's prose is not a breaker.
+        let prose = "# failed to open the file\nx = 1\n";
+        assert!(!c.may_hold_breakers(Lang::Python, prose));
+        assert!(!c.may_hold_breakers(Lang::Rust, "fn main() { let open = 1; }"));
+    }
+
+    #[test]
     fn globs_match_whole_names() {
         assert!(glob_match("*_pb2_grpc.*Stub", "a.b_pb2_grpc.FooStub"));
         assert!(!glob_match("*_pb2_grpc.*Stub", "a.b_pb2_grpc.FooStubs"));
