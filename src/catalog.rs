@@ -443,7 +443,7 @@ impl Catalog {
         }
         // Rust: `redis::Client::open(..)` returns a `redis::Client` when the type is known.
         if lang == Lang::Rust {
-            let (ty, _) = callee.rsplit_once("::")?;
+            let (ty, _) = split_qualified(lang, callee)?;
             return self.types.get(lang, ty).map(|t| t.name.as_str());
         }
         None

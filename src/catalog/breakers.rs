@@ -65,18 +65,18 @@ pub(crate) struct BreakerGates {
     rust: OnceLock<BreakerGate>,
 }
 
-fn finders(words: &[impl AsRef<[u8]>]) -> Vec<memmem::Finder<'static>> {
-    words
-        .iter()
-        .map(|w| memmem::Finder::new(w).into_owned())
-        .collect()
-}
-
 #[derive(Debug)]
 struct BreakerGate {
     packages: Vec<memmem::Finder<'static>>,
     open_words: Vec<memmem::Finder<'static>>,
     breaker_words: Vec<memmem::Finder<'static>>,
+}
+
+fn finders(words: &[impl AsRef<[u8]>]) -> Vec<memmem::Finder<'static>> {
+    words
+        .iter()
+        .map(|w| memmem::Finder::new(w).into_owned())
+        .collect()
 }
 
 impl Catalog {

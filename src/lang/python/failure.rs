@@ -109,7 +109,6 @@ const CLIENT_METHODS: &[&str] = &[
 ];
 
 impl Extractor<'_, '_> {
-    /// Called for every node of pass 2 before it is visited.
     /// A call: a call of this file's function, or a request through a client.
     pub(super) fn failure_call_site(&mut self, node: Node<'_>, call: &CallParts<'_>) {
         if let Some(name) = call.function.and_then(|f| self.local_callee(f)) {
@@ -122,6 +121,7 @@ impl Extractor<'_, '_> {
         }
     }
 
+    /// Called for every node of pass 2 before it is visited.
     pub(super) fn failure_node(&mut self, node: Node<'_>, ctx: &Ctx) {
         match node.kind_name() {
             "function_definition" => {

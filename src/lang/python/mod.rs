@@ -835,10 +835,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
     /// down from the root.
     fn emit(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
         let kind = node.kind_name();
-        let at = Parent {
-            arithmetic: self.children_of.arithmetic,
-            decorated: self.children_of.decorated,
-        };
+        let at = self.children_of;
         self.children_of = Parent {
             arithmetic: match kind {
                 "binary_operator" | "comparison_operator" => true,

@@ -218,9 +218,9 @@ impl Extractor<'_, '_> {
 
     /// The qualified callee of a call for observability: through imports, then through the
     /// observability object it is called on.
-    fn obs_callee(&self, function: Node<'_>, qualname: Option<&String>) -> Option<String> {
+    fn obs_callee(&self, function: Node<'_>, qualname: Option<&str>) -> Option<String> {
         if let Some(q) = qualname {
-            return Some(q.clone());
+            return Some(q.to_string());
         }
         if function.kind_name() != "attribute" {
             return None;
@@ -243,7 +243,7 @@ impl Extractor<'_, '_> {
         if let Some(args) = args {
             self.obs_class_arguments(args, ctx);
         }
-        let Some(callee) = self.obs_callee(function, parts.qualname.as_ref()) else {
+        let Some(callee) = self.obs_callee(function, parts.qualname.as_deref()) else {
             return;
         };
         if JSON_DUMPS.contains(&callee.as_str()) && self.in_formatter_class(call) {

@@ -76,10 +76,10 @@ impl Extractor<'_, '_> {
             .unwrap_or_else(|| self.text(node).to_string())
     }
 
-    fn policy_spec(&self, callee: Node<'_>) -> Option<(String, &RetryPolicySpec)> {
-        let name = self.qualname_raw(callee)?;
-        let spec = self.catalog.retries.policy(Lang::Python, &name)?;
-        Some((name, spec))
+    /// The retry policy a qualified name calls, with the name.
+    fn policy_named(&self, name: &str) -> Option<(String, RetryPolicySpec)> {
+        let spec = self.catalog.retries.policy(Lang::Python, name)?;
+        Some((name.to_string(), spec.clone()))
     }
 
     // ------------------------------------------------------------------ decorators
@@ -110,7 +110,9 @@ impl Extractor<'_, '_> {
                 _ => continue,
             };
             let Some(callee) = callee else { continue };
-            let found = self.policy_spec(callee).map(|(n, s)| (n, s.clone()));
+            let found = self
+                .qualname_raw(callee)
+                .and_then(|name| self.policy_named(&name));
             let (name, spec) = match found {
                 Some(found) => found,
                 // `@app.task(autoretry_for=..)` on a Celery app made elsewhere.
@@ -146,10 +148,10 @@ impl Extractor<'_, '_> {
         let Some(function) = call.function else {
             return;
         };
-        let policy = call.qualname.as_ref().and_then(|name| {
-            let spec = self.catalog.retries.policy(Lang::Python, name)?;
-            Some((name.clone(), spec.clone()))
-        });
+        let policy = call
+            .qualname
+            .as_deref()
+            .and_then(|name| self.policy_named(name));
         let mounts = function.kind_name() == "attribute"
             && function
                 .child_by_field_id(F.attribute)

@@ -10,6 +10,7 @@ use syn::{Expr, Pat, Stmt};
 
 use super::{macro_exprs, path_string, Extractor};
 use crate::api_roles::Role;
+use crate::catalog::split_qualified;
 use crate::facts::{CallFact, ChainCall, FanOut, FanOutKind, Lang, PanicOnIo, Span, Swallowed};
 
 /// Links deeper than this in one method chain are not followed.
@@ -166,7 +167,7 @@ impl Extractor<'_, '_> {
             self.facts.failure.calls.push(fact);
         }
         // `Command::new("git").output()`: a blocking method of the type the chain builds.
-        if let Some((ty, _)) = callee.rsplit_once("::") {
+        if let Some((ty, _)) = split_qualified(Lang::Rust, callee) {
             for m in methods {
                 let method_callee = format!("{ty}::{}", m.method);
                 if self

@@ -822,8 +822,7 @@ impl Extractor<'_, '_> {
                 .map(|g| format!("{g}::{path}"))
                 .find(|full| {
                     self.catalog.is_external(Lang::Rust, full)
-                        || full
-                            .rsplit_once("::")
+                        || split_qualified(Lang::Rust, full)
                             .is_some_and(|(t, _)| self.catalog.knows_type(Lang::Rust, t))
                 });
             match candidate {
@@ -1408,7 +1407,7 @@ impl Extractor<'_, '_> {
         args: &Punctuated<Expr, Token![,]>,
         depth: usize,
     ) -> Option<Value> {
-        let (ty, ctor) = raw.rsplit_once("::")?;
+        let (ty, ctor) = split_qualified(Lang::Rust, raw)?;
         if !ty.ends_with("Duration") {
             return None;
         }

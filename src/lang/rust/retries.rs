@@ -9,7 +9,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, Pat, Stmt};
 
 use super::{path_string, Extractor};
-use crate::catalog::PolicyStyle;
+use crate::catalog::{split_qualified, PolicyStyle};
 use crate::facts::{Lang, RetryDelay, RetryFact, Span, Value};
 use crate::lang::observe;
 
@@ -216,7 +216,7 @@ impl Extractor<'_, '_> {
                     self.retry_call_fact(&library, what, span, op, notified, classified);
                     return;
                 }
-                let Some((ty, _)) = callee.rsplit_once("::") else {
+                let Some((ty, _)) = split_qualified(Lang::Rust, &callee) else {
                     return;
                 };
                 let Some(strategy) = self.catalog.retries.strategy(Lang::Rust, ty) else {
