@@ -5,9 +5,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use tree_sitter::Node;
+use super::syntax::Node;
 
-use super::{for_each_child, literal, Extractor, Kind, F, MAX_DEPTH};
+use super::{literal, Extractor, Kind, F, MAX_DEPTH};
 use crate::catalog::{BreakerSpec, Unit};
 use crate::facts::{
     name_says_millis, names_breaker, names_failure_counting, names_hook, setting_kind, Arg,
@@ -171,8 +171,7 @@ impl Extractor<'_, '_> {
             }
             "call" => self.gather_call(node, function, g),
             "argument_list" | "return_statement" => {
-                let mut cursor = node.walk();
-                for arg in node.named_children(&mut cursor) {
+                for arg in node.named_children() {
                     let value = match arg.kind_name() {
                         "keyword_argument" => arg.child_by_field_id(F.value),
                         _ => Some(arg),
@@ -203,17 +202,16 @@ impl Extractor<'_, '_> {
             }
             _ => {}
         }
-        for_each_child(node, |child| {
-            self.gather(child, depth + 1, class, function, g)
-        });
+        for child in node.children() {
+            self.gather(child, depth + 1, class, function, g);
+        }
     }
 
     /// The states a class body names with its own assignments: an `Enum`'s members or a
     /// breaker's `OPEN = "open"` constants.
     fn class_members(&self, body: Node<'_>) -> Vec<StateName> {
-        let mut cursor = body.walk();
         let mut states = Vec::new();
-        for stmt in body.named_children(&mut cursor) {
+        for stmt in body.named_children() {
             let Some(assign) = stmt
                 .named_child(0)
                 .filter(|n| n.kind_name() == "assignment")
@@ -330,9 +328,8 @@ impl Extractor<'_, '_> {
         // `old, self.state = self.state, State.OPEN`: each target with its value.
         let pairs: Vec<(Node<'t>, Node<'t>)> = match (left.kind_name(), right.kind_name()) {
             ("pattern_list" | "tuple_pattern", "expression_list" | "tuple") => {
-                let (mut lc, mut rc) = (left.walk(), right.walk());
-                let targets: Vec<Node<'t>> = left.named_children(&mut lc).collect();
-                let values: Vec<Node<'t>> = right.named_children(&mut rc).collect();
+                let targets: Vec<Node<'t>> = left.named_children().collect();
+                let values: Vec<Node<'t>> = right.named_children().collect();
                 if targets.len() != values.len() {
                     return;
                 }
@@ -493,9 +490,8 @@ impl Extractor<'_, '_> {
     /// The value node of the call's keyword argument named one of `names`.
     fn keyword_node<'t>(&self, call: Node<'t>, names: &[String]) -> Option<Node<'t>> {
         let args = call.child_by_field_id(F.arguments)?;
-        let mut cursor = args.walk();
         let found = args
-            .named_children(&mut cursor)
+            .named_children()
             .filter(|a| a.kind_name() == "keyword_argument")
             .filter(|a| {
                 a.child_by_field_id(F.name)
@@ -512,14 +508,12 @@ impl Extractor<'_, '_> {
             return Recorded::BOTH;
         }
         match node.kind_name() {
-            "list" | "tuple" | "argument_list" | "parenthesized_expression" => {
-                let mut cursor = node.walk();
-                node.named_children(&mut cursor)
-                    .filter(|n| n.kind_name() != "comment")
-                    .fold(Recorded::default(), |acc, n| {
-                        acc.or(self.listeners_record(n, g, depth + 1))
-                    })
-            }
+            "list" | "tuple" | "argument_list" | "parenthesized_expression" => node
+                .named_children()
+                .filter(|n| n.kind_name() != "comment")
+                .fold(Recorded::default(), |acc, n| {
+                    acc.or(self.listeners_record(n, g, depth + 1))
+                }),
             "call" => match node.child_by_field_id(F.function) {
                 Some(f) if f.kind_name() == "identifier" => self.defined_records(self.text(f), g),
                 _ => Recorded::BOTH,
@@ -548,8 +542,7 @@ impl Extractor<'_, '_> {
             // is read, one defined elsewhere may record anything.
             let mut inherited = Recorded::default();
             if let Some(bases) = class.node.child_by_field_id(F.superclasses) {
-                let mut cursor = bases.walk();
-                for base in bases.named_children(&mut cursor) {
+                for base in bases.named_children() {
                     let text = self.text(base);
                     let library_base = text.ends_with("CircuitBreakerListener")
                         || matches!(text, "object" | "ABC" | "abc.ABC");
@@ -746,8 +739,7 @@ impl Extractor<'_, '_> {
             return;
         };
         let mut found: Vec<(Node<'_>, Node<'_>)> = Vec::new();
-        let mut cursor = body.walk();
-        for member in body.named_children(&mut cursor) {
+        for member in body.named_children() {
             let member = match member.kind_name() {
                 "decorated_definition" => match member.child_by_field_id(F.definition) {
                     Some(d) => d,
@@ -777,8 +769,7 @@ impl Extractor<'_, '_> {
                         .is_some_and(|n| self.text(n) == "__init__") =>
                 {
                     if let Some(params) = member.child_by_field_id(F.parameters) {
-                        let mut c = params.walk();
-                        for p in params.named_children(&mut c) {
+                        for p in params.named_children() {
                             if matches!(
                                 p.kind_name(),
                                 "default_parameter" | "typed_default_parameter"
@@ -792,8 +783,7 @@ impl Extractor<'_, '_> {
                         }
                     }
                     if let Some(block) = member.child_by_field_id(F.body) {
-                        let mut c = block.walk();
-                        for stmt in block.named_children(&mut c) {
+                        for stmt in block.named_children() {
                             let Some(assign) = stmt
                                 .named_child(0)
                                 .filter(|n| n.kind_name() == "assignment")

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use tree_sitter::Node;
+use super::syntax::Node;
 
 use super::{dotted, CallParts, Ctx, Extractor, Kind, F};
 use crate::api_roles::Role;
@@ -364,9 +364,8 @@ impl Extractor<'_, '_> {
 
     /// A comprehension whose first `for` runs over a collection, not `range(..)` or a literal.
     fn comprehension_over_items(&self, comprehension: Node<'_>) -> bool {
-        let mut cursor = comprehension.walk();
         let clause = comprehension
-            .named_children(&mut cursor)
+            .named_children()
             .find(|c| c.kind_name() == "for_in_clause");
         clause
             .and_then(|c| c.child_by_field_id(F.right))
@@ -517,8 +516,7 @@ impl Extractor<'_, '_> {
                     names.push(name);
                 }
             }
-            let mut cursor = n.walk();
-            for c in n.named_children(&mut cursor) {
+            for c in n.named_children() {
                 stack.push((c, depth + 1));
             }
         }
@@ -554,9 +552,8 @@ impl Extractor<'_, '_> {
                 self.text(ty).to_string()
             }
         };
-        let mut cursor = body.walk();
         let statements: Vec<Node> = body
-            .named_children(&mut cursor)
+            .named_children()
             .filter(|s| s.kind_name() != "comment")
             .collect();
         let does_nothing = |s: &Node| match s.kind_name() {
@@ -604,8 +601,7 @@ impl Extractor<'_, '_> {
         let body = try_stmt.child_by_field_id(F.body);
         let statements: Vec<Node> = body
             .map(|b| {
-                let mut cursor = b.walk();
-                b.named_children(&mut cursor)
+                b.named_children()
                     .filter(|s| s.kind_name() != "comment")
                     .collect()
             })
@@ -665,9 +661,8 @@ impl Extractor<'_, '_> {
         else {
             return;
         };
-        let mut cursor = decorated.walk();
         let decorators: Vec<Node> = decorated
-            .named_children(&mut cursor)
+            .named_children()
             .filter(|d| d.kind_name() == "decorator")
             .collect();
         for decorator in decorators {
@@ -727,11 +722,10 @@ impl Extractor<'_, '_> {
         let Some(params) = def.child_by_field_id(F.parameters) else {
             return (false, false, None);
         };
-        let mut cursor = params.walk();
         let mut method = false;
         let mut keyed = false;
         let mut request = None;
-        for (i, p) in params.named_children(&mut cursor).enumerate() {
+        for (i, p) in params.named_children().enumerate() {
             let (name, annotation) = match p.kind_name() {
                 "identifier" => (Some(p), None),
                 "typed_parameter" => (p.named_child(0), p.child_by_field_id(F.type_)),

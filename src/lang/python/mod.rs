@@ -5,11 +5,14 @@
 mod failure;
 mod service;
 mod shutdown;
+mod syntax;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::RefCell;
 
-use tree_sitter::{Node, Parser, Tree};
+use tree_sitter::{Parser, Tree};
+
+use syntax::{Node, SyntaxTree};
 
 use crate::catalog::Catalog;
 use crate::facts::{
@@ -27,32 +30,36 @@ const MAX_DEPTH: usize = 1500;
 
 /// Field ids of the grammar, looked up once: `child_by_field_name` compares strings every call.
 struct Fields {
-    alias: u16,
-    argument: u16,
-    arguments: u16,
-    attribute: u16,
-    body: u16,
-    condition: u16,
-    definition: u16,
-    expression: u16,
-    function: u16,
-    key: u16,
-    left: u16,
-    module_name: u16,
-    name: u16,
-    object: u16,
-    operator: u16,
-    parameters: u16,
-    right: u16,
-    subscript: u16,
-    superclasses: u16,
-    type_: u16,
-    value: u16,
+    alias: u8,
+    argument: u8,
+    arguments: u8,
+    attribute: u8,
+    body: u8,
+    condition: u8,
+    definition: u8,
+    expression: u8,
+    function: u8,
+    key: u8,
+    left: u8,
+    module_name: u8,
+    name: u8,
+    object: u8,
+    operator: u8,
+    parameters: u8,
+    right: u8,
+    subscript: u8,
+    superclasses: u8,
+    type_: u8,
+    value: u8,
 }
 
 static F: std::sync::LazyLock<Fields> = std::sync::LazyLock::new(|| {
     let lang: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
-    let id = |name: &str| lang.field_id_for_name(name).map_or(0, |f| f.get());
+    let id = |name: &str| {
+        lang.field_id_for_name(name)
+            .and_then(|f| u8::try_from(f.get()).ok())
+            .unwrap_or(0)
+    };
     Fields {
         alias: id("alias"),
         argument: id("argument"),
@@ -128,13 +135,12 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         return facts;
     };
     let index = LineIndex::new(text);
-    let root = tree.root_node();
-    if root.has_error() {
-        if let Some(node) = first_error(root) {
+    if tree.root_node().has_error() {
+        if let Some(node) = first_error(tree.root_node()) {
             let (line, col) = index.line_col(node.start_byte());
             facts.problems.push(ParseProblem {
                 message: if node.is_missing() {
-                    format!("syntax error: missing `{}`", node.kind_name())
+                    format!("syntax error: missing `{}`", node.kind())
                 } else {
                     "syntax error".into()
                 },
@@ -143,6 +149,9 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
             });
         }
     }
+    let syntax = SyntaxTree::new(&tree);
+    drop(tree);
+    let root = syntax.root();
     let mut x = Extractor {
         src: text,
         index: &index,
@@ -198,41 +207,10 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
     facts
 }
 
-/// Child lists up to this long are read by index; longer ones with a cursor.
-const SHORT_CHILD_LIST: usize = 8;
-
-/// Calls `visit` on each child in order. Leaves and short child lists are read by index, which
-/// allocates nothing (a cursor allocates its stack, and most nodes are leaves); reading by index
-/// restarts from the first child, so long lists use a cursor.
-fn for_each_child<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
-    let count = node.child_count();
-    if count <= SHORT_CHILD_LIST {
-        for i in 0..count {
-            if let Some(child) = node.child(i) {
-                visit(child);
-            }
-        }
-        return;
-    }
-    let mut cursor = node.walk();
-    if cursor.goto_first_child() {
-        loop {
-            visit(cursor.node());
-            if !cursor.goto_next_sibling() {
-                break;
-            }
-        }
-    }
-}
-
-/// `for_each_child` over the named children: punctuation and keywords hold no facts, and
+/// Calls `visit` on each named child in order: punctuation and keywords hold no facts, and
 /// are most of a tree's leaves.
-fn for_each_named_child<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
-    for_each_child(node, |child| {
-        if child.is_named() {
-            visit(child);
-        }
-    });
+fn for_each_named_child<'t>(node: Node<'t>, visit: impl FnMut(Node<'t>)) {
+    node.named_children().for_each(visit);
 }
 
 /// The children the two walks visit: named ones with children of their own. Leaves (names,
@@ -240,24 +218,17 @@ fn for_each_named_child<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
 /// the walk notices it.
 fn for_each_walked_child<'t>(node: Node<'t>, child_depth: usize, mut visit: impl FnMut(Node<'t>)) {
     for_each_named_child(node, |child| {
-        if child_depth > MAX_DEPTH || child.child_count() > 0 {
+        if child_depth > MAX_DEPTH || child.has_children() {
             visit(child);
         }
     });
 }
 
-/// A node's named children, read as `for_each_child` reads them: no cursor for short lists.
 fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
-    let mut out = Vec::new();
-    for_each_child(node, |child| {
-        if child.is_named() {
-            out.push(child);
-        }
-    });
-    out
+    node.named_children().collect()
 }
 
-fn first_error(root: Node<'_>) -> Option<Node<'_>> {
+fn first_error(root: tree_sitter::Node<'_>) -> Option<tree_sitter::Node<'_>> {
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
         if n.is_error() || n.is_missing() {
@@ -265,7 +236,7 @@ fn first_error(root: Node<'_>) -> Option<Node<'_>> {
         }
         if n.has_error() {
             let mut cursor = n.walk();
-            let children: Vec<Node> = n.children(&mut cursor).collect();
+            let children: Vec<tree_sitter::Node> = n.children(&mut cursor).collect();
             stack.extend(children.into_iter().rev());
         }
     }
@@ -419,9 +390,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
             }
             "assignment" | "augmented_assignment" => self.collect_rebinding(node),
             "global_statement" => {
-                let mut cursor = node.walk();
                 let names: Vec<String> = node
-                    .named_children(&mut cursor)
+                    .named_children()
                     .map(|n| self.text(n).to_string())
                     .collect();
                 self.rebound.extend(names);
@@ -485,8 +455,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
 
     fn collect_with(&mut self, node: Node<'_>, depth: usize, under: bool) {
         let mut body_under = under;
-        let mut cursor = node.walk();
-        let children: Vec<Node> = node.children(&mut cursor).collect();
+        let children: Vec<Node> = node.children().collect();
         for child in children {
             if child.kind_name() == "with_clause" {
                 body_under |= self.with_sets_deadline(child);
@@ -558,8 +527,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
     }
 
     fn collect_import(&mut self, node: Node<'_>) {
-        let mut cursor = node.walk();
-        for name in node.children_by_field_name("name", &mut cursor) {
+        for name in node.children_by_field_id(F.name) {
             match name.kind_name() {
                 "dotted_name" => {
                     // `import a.b` binds `a`, and `a.b.c` resolves through it.
@@ -589,8 +557,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             return;
         }
         let module = dotted(self.text(module));
-        let mut cursor = node.walk();
-        for name in node.children_by_field_name("name", &mut cursor) {
+        for name in node.children_by_field_id(F.name) {
             match name.kind_name() {
                 "dotted_name" => {
                     let n = dotted(self.text(name));
@@ -716,8 +683,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         let ty = self.catalog.constructed_type(Lang::Python, &callee)?;
         if let Some(spec) = self.catalog.type_spec(Lang::Python, ty) {
             if let Some(args) = call.child_by_field_id(F.arguments) {
-                let mut cursor = args.walk();
-                let local = args.named_children(&mut cursor).any(|arg| {
+                let local = args.named_children().any(|arg| {
                     let value = if arg.kind_name() == "keyword_argument" {
                         arg.child_by_field_id(F.value)
                     } else {
@@ -921,8 +887,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             shadowed: FxHashSet::default(),
         };
         if let Some(params) = node.child_by_field_id(F.parameters) {
-            let mut cursor = params.walk();
-            for p in params.named_children(&mut cursor) {
+            for p in params.named_children() {
                 let (name_node, annotation) = match p.kind_name() {
                     "identifier" => (Some(p), None),
                     "typed_parameter" => (p.named_child(0), p.child_by_field_id(F.type_)),
@@ -991,13 +956,9 @@ impl<'a, 'f> Extractor<'a, 'f> {
 
     fn emit_with(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
         let mut inner = ctx.clone();
-        let mut cursor = node.walk();
-        let clause = node
-            .children(&mut cursor)
-            .find(|c| c.kind_name() == "with_clause");
+        let clause = node.children().find(|c| c.kind_name() == "with_clause");
         if let Some(clause) = clause {
-            let mut c2 = clause.walk();
-            let items: Vec<Node> = clause.named_children(&mut c2).collect();
+            let items: Vec<Node> = clause.named_children().collect();
             for item in items {
                 let Some(value) = item.child_by_field_id(F.value) else {
                     continue;
@@ -1119,9 +1080,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
         if value.kind_name() != "dictionary" || self.rebound.contains(self.text(name)) {
             return;
         }
-        let mut cursor = value.walk();
         let databases: Vec<Node> = value
-            .named_children(&mut cursor)
+            .named_children()
             .filter(|p| p.kind_name() == "pair")
             .filter_map(|p| p.child_by_field_id(F.value))
             .filter(|v| v.kind_name() == "dictionary")
@@ -1208,8 +1168,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
     fn arguments(&self, node: Node<'_>) -> (Vec<Arg>, bool, bool) {
         let mut args = Vec::new();
         let (mut star, mut star_star) = (false, false);
-        let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
+        for child in node.named_children() {
             match child.kind_name() {
                 "keyword_argument" => {
                     let name = child
@@ -1285,9 +1244,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
                     .subtrahend(call)
                     .is_some_and(|s| self.clock_starts.contains(s));
                 // `now() < deadline` where `deadline` was computed from the clock in this file.
-                let mut cursor = node.walk();
                 let against_capture = node
-                    .named_children(&mut cursor)
+                    .named_children()
                     .any(|operand| self.clock_deadlines.contains(self.text(operand)));
                 // datetime values are mostly compared with stored timestamps (database rows,
                 // certificates): a deadline-like name alone is not enough for them.
@@ -1330,8 +1288,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         if !is_add {
             return;
         }
-        let mut cursor = right.walk();
-        let from_clock = right.named_children(&mut cursor).any(|operand| {
+        let from_clock = right.named_children().any(|operand| {
             self.is_wall_clock_read(operand) || self.clock_starts.contains(self.text(operand))
         });
         let mut deadline_named = false;
@@ -1402,8 +1359,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             | "unary_operator" => {}
             _ => return,
         }
-        let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
+        for child in node.named_children() {
             self.find_clock_calls(child, depth + 1, out);
         }
     }
@@ -1532,9 +1488,8 @@ fn literal(x: &Extractor<'_, '_>, node: Node<'_>, depth: usize) -> Option<Value>
             value: string_content(x, node),
         },
         "tuple" => {
-            let mut cursor = node.walk();
             let items = node
-                .named_children(&mut cursor)
+                .named_children()
                 .filter(|c| c.kind_name() != "comment")
                 .map(|c| literal(x, c, depth + 1).unwrap_or(Value::Other))
                 .collect();
@@ -1542,9 +1497,8 @@ fn literal(x: &Extractor<'_, '_>, node: Node<'_>, depth: usize) -> Option<Value>
         }
         "parenthesized_expression" => return literal(x, node.named_child(0)?, depth + 1),
         "dictionary" => {
-            let mut cursor = node.walk();
             let mut entries = Vec::new();
-            for pair in node.named_children(&mut cursor) {
+            for pair in node.named_children() {
                 if pair.kind_name() == "dictionary_splat" {
                     return Some(Value::Other);
                 }
@@ -1625,11 +1579,7 @@ fn string_content(x: &Extractor<'_, '_>, node: Node<'_>) -> String {
             continue;
         }
         let first = stack.len();
-        for_each_child(n, |child| {
-            if child.is_named() {
-                stack.push(child);
-            }
-        });
+        stack.extend(n.named_children());
         stack[first..].reverse();
     }
     out

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use tree_sitter::Node;
+use super::syntax::Node;
 
 use super::{literal, CallParts, Ctx, Extractor, Kind, F};
 use crate::catalog::observability::{is_dsn, level_constant, log_level};
@@ -82,8 +82,7 @@ impl Extractor<'_, '_> {
                 .iter()
                 .any(|m| q == m || q.starts_with(&format!("{m}.")))
         });
-        let mut cursor = root.walk();
-        for stmt in root.named_children(&mut cursor) {
+        for stmt in root.named_children() {
             if stmt.kind_name() != "if_statement" {
                 continue;
             }
@@ -137,9 +136,8 @@ impl Extractor<'_, '_> {
 
     /// `import ddtrace.auto`: an import that switches instrumentation on.
     pub(super) fn obs_import(&mut self, node: Node<'_>, ctx: &Ctx) {
-        let mut cursor = node.walk();
         let modules: Vec<String> = node
-            .named_children(&mut cursor)
+            .named_children()
             .filter(|n| n.kind_name() == "dotted_name")
             .map(|n| super::dotted(self.text(n)))
             .collect();
@@ -300,8 +298,7 @@ impl Extractor<'_, '_> {
             let Some(bases) = n.child_by_field_id(F.superclasses) else {
                 return false;
             };
-            let mut cursor = bases.walk();
-            let found = bases.named_children(&mut cursor).any(|b| {
+            let found = bases.named_children().any(|b| {
                 self.qualname_raw(b)
                     .is_some_and(|q| q == "logging.Formatter" || q.ends_with("JsonFormatter"))
             });
@@ -341,8 +338,7 @@ impl Extractor<'_, '_> {
     fn names_latency(&self, args: Option<Node<'_>>) -> bool {
         let Some(args) = args else { return true };
         let name = self.keyword_in_args(args, "name").or_else(|| {
-            let mut cursor = args.walk();
-            let first = args.named_children(&mut cursor).next();
+            let first = args.named_children().next();
             first.filter(|n| n.kind_name() != "keyword_argument")
         });
         match name.and_then(|n| literal(self, n, 0)) {
@@ -352,8 +348,7 @@ impl Extractor<'_, '_> {
     }
 
     fn keyword_in_args<'t>(&self, args: Node<'t>, name: &str) -> Option<Node<'t>> {
-        let mut cursor = args.walk();
-        let found = args.named_children(&mut cursor).find(|a| {
+        let found = args.named_children().find(|a| {
             a.kind_name() == "keyword_argument"
                 && a.child_by_field_id(F.name)
                     .is_some_and(|n| self.text(n) == name)
@@ -473,8 +468,7 @@ impl Extractor<'_, '_> {
             return;
         }
         let recurse_children = |out: &mut Vec<LoggedValue>| {
-            let mut cursor = node.walk();
-            for child in node.named_children(&mut cursor) {
+            for child in node.named_children() {
                 self.logged_names(child, depth + 1, out);
             }
         };
@@ -623,10 +617,7 @@ impl Extractor<'_, '_> {
                     .any(|w| matches!(w, "Exception" | "BaseException" | "builtins.Exception"))
             }
         };
-        let mut cursor = clause.walk();
-        let body = clause
-            .named_children(&mut cursor)
-            .find(|c| c.kind_name() == "block");
+        let body = clause.named_children().find(|c| c.kind_name() == "block");
         let binding_used = match (&binding, body) {
             (Some(b), Some(body)) => mentions(self, body, b, 0),
             _ => false,

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use tree_sitter::Node;
+use super::syntax::Node;
 
 use super::{CallParts, Ctx, Extractor, Kind, F};
 use crate::catalog::{ErrorKind, PolicyStyle, RetryPolicySpec};
@@ -92,9 +92,8 @@ impl Extractor<'_, '_> {
             return;
         };
         let body = def.child_by_field_id(F.body);
-        let mut cursor = node.walk();
         let decorators: Vec<Node> = node
-            .named_children(&mut cursor)
+            .named_children()
             .filter(|d| d.kind_name() == "decorator")
             .collect();
         for decorator in decorators {
@@ -189,9 +188,8 @@ impl Extractor<'_, '_> {
         let (Some(object), Some(args)) = (function.child_by_field_id(F.object), args) else {
             return;
         };
-        let mut cursor = args.walk();
         let adapters: Vec<Node> = args
-            .named_children(&mut cursor)
+            .named_children()
             .filter(|a| a.kind_name() == "call")
             .collect();
         for adapter in adapters {
@@ -243,9 +241,8 @@ impl Extractor<'_, '_> {
         let Some(spec) = self.catalog.retries.client(Lang::Python, &name) else {
             // `httpx.Client(transport=httpx.HTTPTransport(retries=3))`: a retrying part.
             let args = args?;
-            let mut cursor = args.walk();
             let parts: Vec<Node> = args
-                .named_children(&mut cursor)
+                .named_children()
                 .filter_map(|a| match a.kind_name() {
                     "keyword_argument" => a.child_by_field_id(F.value),
                     _ => Some(a),
@@ -743,10 +740,7 @@ impl Extractor<'_, '_> {
     fn exception_types(&self, node: Node<'_>) -> Covers {
         let mut covers = Covers::default();
         let items: Vec<Node> = match node.kind_name() {
-            "tuple" | "list" | "parenthesized_expression" => {
-                let mut cursor = node.walk();
-                node.named_children(&mut cursor).collect()
-            }
+            "tuple" | "list" | "parenthesized_expression" => node.named_children().collect(),
             _ => vec![node],
         };
         for item in items {
@@ -960,16 +954,14 @@ impl Extractor<'_, '_> {
             return false;
         }
         let body = stmt.child_by_field_id(F.body);
-        let mut cursor = stmt.walk();
         let else_body = stmt
-            .named_children(&mut cursor)
+            .named_children()
             .find(|c| c.kind_name() == "else_clause")
             .and_then(|e| e.child_by_field_id(F.body));
         let exits = |b: Option<Node<'_>>| {
             b.is_some_and(|b| {
-                let mut c = b.walk();
                 let found = b
-                    .named_children(&mut c)
+                    .named_children()
                     .any(|s| matches!(s.kind_name(), "return_statement" | "break_statement"));
                 found
             })
@@ -982,9 +974,8 @@ impl Extractor<'_, '_> {
             && except_clauses(stmt).iter().any(|h| {
                 let block = handler_block(*h);
                 let last = block.and_then(|b| {
-                    let mut c = b.walk();
                     let last = b
-                        .named_children(&mut c)
+                        .named_children()
                         .filter(|s| s.kind_name() != "comment")
                         .last();
                     last
@@ -1107,9 +1098,8 @@ impl Extractor<'_, '_> {
             false
         });
         // Names the handlers or the statements before the `try` assign and the `try` reads.
-        let mut cursor = body.walk();
         let before: Vec<Node> = body
-            .named_children(&mut cursor)
+            .named_children()
             .take_while(|s| s.id() != try_stmt.id())
             .collect();
         let mut changes = false;
@@ -1361,17 +1351,15 @@ fn cancellation_in(x: &Extractor<'_, '_>, covers: &Covers) -> Option<String> {
 
 /// The `except` clauses of a `try`.
 fn except_clauses<'t>(stmt: Node<'t>) -> Vec<Node<'t>> {
-    let mut cursor = stmt.walk();
-    stmt.named_children(&mut cursor)
+    stmt.named_children()
         .filter(|c| c.kind_name() == "except_clause")
         .collect()
 }
 
 /// The exception expression of an `except` clause (`None` for a bare `except:`).
 fn handler_types(handler: Node<'_>) -> Option<Node<'_>> {
-    let mut cursor = handler.walk();
     let first = handler
-        .named_children(&mut cursor)
+        .named_children()
         .find(|c| c.kind_name() != "comment")?;
     match first.kind_name() {
         "block" => None,
@@ -1385,9 +1373,8 @@ fn handler_alias(handler: Node<'_>) -> Option<Node<'_>> {
     if let Some(alias) = handler.child_by_field_id(F.alias) {
         return Some(alias);
     }
-    let mut cursor = handler.walk();
     let first = handler
-        .named_children(&mut cursor)
+        .named_children()
         .find(|c| c.kind_name() != "comment")?;
     (first.kind_name() == "as_pattern")
         .then(|| first.child_by_field_id(F.alias))
@@ -1395,10 +1382,7 @@ fn handler_alias(handler: Node<'_>) -> Option<Node<'_>> {
 }
 
 fn handler_block(handler: Node<'_>) -> Option<Node<'_>> {
-    let mut cursor = handler.walk();
-    let block = handler
-        .named_children(&mut cursor)
-        .find(|c| c.kind_name() == "block");
+    let block = handler.named_children().find(|c| c.kind_name() == "block");
     block
 }
 
@@ -1431,9 +1415,8 @@ fn find<'t>(
 }
 
 fn keyword<'t>(x: &Extractor<'_, '_>, args: Node<'t>, name: &str) -> Option<Node<'t>> {
-    let mut cursor = args.walk();
     let found = args
-        .named_children(&mut cursor)
+        .named_children()
         .filter(|a| a.kind_name() == "keyword_argument")
         .find(|a| {
             a.child_by_field_id(F.name)
@@ -1444,9 +1427,8 @@ fn keyword<'t>(x: &Extractor<'_, '_>, args: Node<'t>, name: &str) -> Option<Node
 }
 
 fn positional(args: Node<'_>, index: usize) -> Option<Node<'_>> {
-    let mut cursor = args.walk();
     let found = args
-        .named_children(&mut cursor)
+        .named_children()
         .filter(|a| {
             !matches!(
                 a.kind_name(),
@@ -1458,9 +1440,8 @@ fn positional(args: Node<'_>, index: usize) -> Option<Node<'_>> {
 }
 
 fn has_splat(args: Node<'_>) -> bool {
-    let mut cursor = args.walk();
     let found = args
-        .named_children(&mut cursor)
+        .named_children()
         .any(|a| matches!(a.kind_name(), "list_splat" | "dictionary_splat"));
     found
 }

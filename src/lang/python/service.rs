@@ -2,7 +2,7 @@
 //! `add_url_rule`, Django `path(..)`), mounts, server starts, dependency clients, and what the
 //! functions that may serve a health route do.
 
-use tree_sitter::Node;
+use super::syntax::Node;
 
 use super::{literal, Ctx, Extractor, Kind, F};
 use crate::facts::service::{
@@ -214,8 +214,7 @@ impl Extractor<'_, '_> {
         let Some(args) = call.child_by_field_id(F.arguments) else {
             return Vec::new();
         };
-        let mut cursor = args.walk();
-        args.named_children(&mut cursor)
+        args.named_children()
             .filter(|a| {
                 !matches!(
                     a.kind_name(),
@@ -231,9 +230,8 @@ impl Extractor<'_, '_> {
 
     fn keyword<'t>(&self, call: Node<'t>, names: &[&str]) -> Option<Node<'t>> {
         let args = call.child_by_field_id(F.arguments)?;
-        let mut cursor = args.walk();
         let found = args
-            .named_children(&mut cursor)
+            .named_children()
             .filter(|a| a.kind_name() == "keyword_argument")
             .find(|a| {
                 a.child_by_field_id(F.name)
@@ -277,9 +275,8 @@ impl Extractor<'_, '_> {
                 .parent()
                 .filter(|p| p.kind_name() == "decorated_definition")
                 .is_some_and(|d| {
-                    let mut cursor = d.walk();
                     let decorators: Vec<Node> = d
-                        .named_children(&mut cursor)
+                        .named_children()
                         .filter(|c| c.kind_name() == "decorator")
                         .collect();
                     decorators.into_iter().any(|dec| {

@@ -1,7 +1,7 @@
 //! Shutdown facts from Python: servers started by hand, SIGTERM handlers, shutdown hooks given
 //! to apps, long-lived clients and where they are closed, and what shutdown code waits on.
 
-use tree_sitter::Node;
+use super::syntax::Node;
 
 use super::{Ctx, Extractor, Kind, F};
 use crate::api_roles::Role;
@@ -245,8 +245,7 @@ impl Extractor<'_, '_> {
             };
             let Some(value) = value else { continue };
             if matches!(value.kind_name(), "list" | "tuple") {
-                let mut cursor = value.walk();
-                out.extend(value.named_children(&mut cursor));
+                out.extend(value.named_children());
             } else {
                 out.push(value);
             }
@@ -319,8 +318,7 @@ impl Extractor<'_, '_> {
             };
             let mut handlers = vec![value];
             if value.kind_name() == "list" {
-                let mut cursor = value.walk();
-                handlers = value.named_children(&mut cursor).collect();
+                handlers = value.named_children().collect();
             }
             for h in handlers {
                 if let Some(name) = self.last_name(h) {
@@ -475,8 +473,7 @@ fn leaves_loop(body: Node<'_>) -> bool {
             }
             _ => {}
         }
-        let mut cursor = n.walk();
-        stack.extend(n.named_children(&mut cursor));
+        stack.extend(n.named_children());
     }
     false
 }
@@ -494,8 +491,7 @@ fn has_return(body: Node<'_>) -> bool {
             "function_definition" | "lambda" | "class_definition" => continue,
             _ => {}
         }
-        let mut cursor = n.walk();
-        stack.extend(n.named_children(&mut cursor));
+        stack.extend(n.named_children());
     }
     false
 }
@@ -517,8 +513,7 @@ fn yield_before(def: Node<'_>, byte: usize) -> bool {
             "function_definition" | "lambda" | "class_definition" => continue,
             _ => {}
         }
-        let mut cursor = n.walk();
-        stack.extend(n.named_children(&mut cursor));
+        stack.extend(n.named_children());
     }
     false
 }
