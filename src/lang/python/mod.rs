@@ -629,8 +629,10 @@ impl<'a, 'f> Extractor<'a, 'f> {
             "attribute" => {
                 let object = node.child_by_field_id(F.object)?;
                 let attr = node.child_by_field_id(F.attribute)?;
-                let base = self.qualname_raw(object)?;
-                Some(format!("{base}.{}", self.text(attr)))
+                let mut name = self.qualname_raw(object)?;
+                name.push('.');
+                name.push_str(self.text(attr));
+                Some(name)
             }
             _ => None,
         }
@@ -1422,6 +1424,9 @@ fn assignment_target(node: Node<'_>) -> Option<Node<'_>> {
 }
 
 fn dotted(text: &str) -> String {
+    if !text.chars().any(char::is_whitespace) {
+        return text.to_string();
+    }
     text.split('.').map(str::trim).collect::<Vec<_>>().join(".")
 }
 

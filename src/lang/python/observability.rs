@@ -78,9 +78,10 @@ impl Extractor<'_, '_> {
     /// Before pass 2: whether the file is a command-line entry point, and its `__main__` blocks.
     pub(super) fn obs_prepare(&mut self, root: Node<'_>) {
         self.facts.observability.cli = self.aliases.values().any(|q| {
-            CLI_MODULES
-                .iter()
-                .any(|m| q == m || q.starts_with(&format!("{m}.")))
+            CLI_MODULES.iter().any(|m| {
+                q.strip_prefix(m)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+            })
         });
         for stmt in root.named_children() {
             if stmt.kind_name() != "if_statement" {
