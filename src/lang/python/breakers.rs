@@ -124,7 +124,6 @@ impl Extractor<'_, '_> {
         }
         let (mut class, mut function) = (class, function);
         match node.kind_name() {
-            "ERROR" => return,
             "class_definition" => {
                 let name = node
                     .child_by_field_id(F.name)

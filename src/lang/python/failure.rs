@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::syntax::Node;
 
-use super::{dotted, CallParts, Ctx, Extractor, Kind, F};
+use super::{dotted, CallParts, Ctx, Extractor, Kind, Tag, F};
 use crate::api_roles::Role;
 use crate::facts::{CacheDecorator, CallFact, FanOut, FanOutKind, Lang, Span, Swallowed, Value};
 
@@ -123,8 +123,8 @@ impl Extractor<'_, '_> {
 
     /// Called for every node of pass 2 before it is visited.
     pub(super) fn failure_node(&mut self, node: Node<'_>, ctx: &Ctx) {
-        match node.kind_name() {
-            "function_definition" => {
+        match node.tag() {
+            Tag::FunctionDefinition => {
                 if let Some(name) = node.child_by_field_id(F.name) {
                     let span = self.span(node);
                     let name = self.text(name).to_string();
@@ -133,7 +133,7 @@ impl Extractor<'_, '_> {
                         .push((name, span.line, span.end_line));
                 }
             }
-            "with_statement" => {
+            Tag::WithStatement => {
                 // `async with sem:`, `async with self._limiter:`.
                 let text = self.text(node);
                 let header = text.split(':').next().unwrap_or("").to_ascii_lowercase();
@@ -145,8 +145,8 @@ impl Extractor<'_, '_> {
                     self.failure.limiter_lines.push(line);
                 }
             }
-            "except_clause" => self.swallowed_exception(node, ctx),
-            "decorated_definition" => self.cache_decorators(node, ctx),
+            Tag::ExceptClause => self.swallowed_exception(node, ctx),
+            Tag::DecoratedDefinition => self.cache_decorators(node, ctx),
             _ => {}
         }
     }

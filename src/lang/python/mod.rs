@@ -97,9 +97,62 @@ static KIND_NAMES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock:
         .collect()
 });
 
-/// A node's kind name, looked up once per kind.
+/// The kinds the walks branch on at every node they visit, told apart by kind id rather than
+/// by comparing names, several times a node.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tag {
+    Assignment,
+    AugmentedAssignment,
+    BinaryOperator,
+    Call,
+    ClassDefinition,
+    ComparisonOperator,
+    DecoratedDefinition,
+    ExceptClause,
+    ExpressionStatement,
+    ForStatement,
+    FunctionDefinition,
+    GlobalStatement,
+    ImportFromStatement,
+    ImportStatement,
+    ParenthesizedExpression,
+    String,
+    WhileStatement,
+    WithStatement,
+    Other,
+}
+
+static TAGS: std::sync::LazyLock<Vec<Tag>> = std::sync::LazyLock::new(|| {
+    KIND_NAMES
+        .iter()
+        .map(|name| match *name {
+            "assignment" => Tag::Assignment,
+            "augmented_assignment" => Tag::AugmentedAssignment,
+            "binary_operator" => Tag::BinaryOperator,
+            "call" => Tag::Call,
+            "class_definition" => Tag::ClassDefinition,
+            "comparison_operator" => Tag::ComparisonOperator,
+            "decorated_definition" => Tag::DecoratedDefinition,
+            "except_clause" => Tag::ExceptClause,
+            "expression_statement" => Tag::ExpressionStatement,
+            "for_statement" => Tag::ForStatement,
+            "function_definition" => Tag::FunctionDefinition,
+            "global_statement" => Tag::GlobalStatement,
+            "import_from_statement" => Tag::ImportFromStatement,
+            "import_statement" => Tag::ImportStatement,
+            "parenthesized_expression" => Tag::ParenthesizedExpression,
+            "string" => Tag::String,
+            "while_statement" => Tag::WhileStatement,
+            "with_statement" => Tag::WithStatement,
+            _ => Tag::Other,
+        })
+        .collect()
+});
+
+/// A node's kind name, looked up once per kind, and its tag.
 trait Kind {
     fn kind_name(&self) -> &'static str;
+    fn tag(&self) -> Tag;
 }
 
 impl Kind for Node<'_> {
@@ -108,6 +161,12 @@ impl Kind for Node<'_> {
             .get(usize::from(self.kind_id()))
             .copied()
             .unwrap_or("")
+    }
+
+    fn tag(&self) -> Tag {
+        TAGS.get(usize::from(self.kind_id()))
+            .copied()
+            .unwrap_or(Tag::Other)
     }
 }
 
@@ -372,11 +431,10 @@ impl<'a, 'f> Extractor<'a, 'f> {
             return;
         }
         let mut under_children = under;
-        match node.kind_name() {
-            "ERROR" => return,
-            "import_statement" => self.collect_import(node),
-            "import_from_statement" => self.collect_from_import(node),
-            "function_definition" | "class_definition" => {
+        match node.tag() {
+            Tag::ImportStatement => self.collect_import(node),
+            Tag::ImportFromStatement => self.collect_from_import(node),
+            Tag::FunctionDefinition | Tag::ClassDefinition => {
                 if self.at_module_level(depth) {
                     if let Some(name) = node.child_by_field_id(F.name) {
                         self.module_defs.insert(self.text(name).to_string());
@@ -385,25 +443,25 @@ impl<'a, 'f> Extractor<'a, 'f> {
                 // A body runs when it is called, not where it is defined.
                 under_children = false;
             }
-            "expression_statement" if self.at_module_level(depth) => {
+            Tag::ExpressionStatement if self.at_module_level(depth) => {
                 self.collect_module_assignment(node)
             }
-            "assignment" | "augmented_assignment" => self.collect_rebinding(node),
-            "global_statement" => {
+            Tag::Assignment | Tag::AugmentedAssignment => self.collect_rebinding(node),
+            Tag::GlobalStatement => {
                 let names: Vec<String> = node
                     .named_children()
                     .map(|n| self.text(n).to_string())
                     .collect();
                 self.rebound.extend(names);
             }
-            "call" => return self.collect_call(node, depth, under),
-            "with_statement" => return self.collect_with(node, depth, under),
-            "string" if !self.may_interpolate(node) => return,
+            Tag::Call => return self.collect_call(node, depth, under),
+            Tag::WithStatement => return self.collect_with(node, depth, under),
+            Tag::String if !self.may_interpolate(node) => return,
             _ => {}
         }
         // Module level is the module's children and the definitions of its decorated ones.
         let saved = self.in_module_decorator;
-        self.in_module_decorator = depth == 1 && node.kind_name() == "decorated_definition";
+        self.in_module_decorator = depth == 1 && node.tag() == Tag::DecoratedDefinition;
         for_each_walked_child(node, depth + 1, |child| {
             self.collect(child, depth + 1, under_children)
         });
@@ -802,15 +860,15 @@ impl<'a, 'f> Extractor<'a, 'f> {
     /// Visits a node, telling it what its parent was: asking tree-sitter for a parent walks
     /// down from the root.
     fn emit(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
-        let kind = node.kind_name();
+        let tag = node.tag();
         let at = self.children_of;
         self.children_of = Parent {
-            arithmetic: match kind {
-                "binary_operator" | "comparison_operator" => true,
-                "parenthesized_expression" => at.arithmetic,
+            arithmetic: match tag {
+                Tag::BinaryOperator | Tag::ComparisonOperator => true,
+                Tag::ParenthesizedExpression => at.arithmetic,
                 _ => false,
             },
-            decorated: kind == "decorated_definition",
+            decorated: tag == Tag::DecoratedDefinition,
         };
         self.emit_node(node, depth, ctx, &at);
         self.children_of = at;
@@ -823,11 +881,10 @@ impl<'a, 'f> Extractor<'a, 'f> {
         }
         self.retry_node(node, ctx);
         self.failure_node(node, ctx);
-        match node.kind_name() {
-            "ERROR" => return,
-            "function_definition" => return self.emit_function(node, depth, ctx, parent),
-            "class_definition" => return self.emit_class(node, depth, ctx),
-            "assignment" => {
+        match node.tag() {
+            Tag::FunctionDefinition => return self.emit_function(node, depth, ctx, parent),
+            Tag::ClassDefinition => return self.emit_class(node, depth, ctx),
+            Tag::Assignment => {
                 if let (Some(left), Some(right)) = (
                     node.child_by_field_id(F.left),
                     node.child_by_field_id(F.right),
@@ -850,19 +907,19 @@ impl<'a, 'f> Extractor<'a, 'f> {
                     return;
                 }
             }
-            "with_statement" => return self.emit_with(node, depth, ctx),
-            "call" => return self.emit_call(node, depth, ctx),
+            Tag::WithStatement => return self.emit_with(node, depth, ctx),
+            Tag::Call => return self.emit_call(node, depth, ctx),
             // Only the outermost arithmetic or comparison decides.
-            "binary_operator" | "comparison_operator" if !parent.arithmetic => {
+            Tag::BinaryOperator | Tag::ComparisonOperator if !parent.arithmetic => {
                 self.clock_reads(node, ctx)
             }
-            "string" => {
+            Tag::String => {
                 self.obs_string(node, ctx);
                 if !self.may_interpolate(node) {
                     return;
                 }
             }
-            "import_statement" | "import_from_statement" => self.obs_import(node, ctx),
+            Tag::ImportStatement | Tag::ImportFromStatement => self.obs_import(node, ctx),
             _ => {}
         }
         self.emit_children(node, depth, ctx);

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::syntax::Node;
 
-use super::{CallParts, Ctx, Extractor, Kind, F};
+use super::{CallParts, Ctx, Extractor, Kind, Tag, F};
 use crate::catalog::{ErrorKind, PolicyStyle, RetryPolicySpec};
 use crate::facts::{Lang, RetryDelay, RetryFact, Span, Value};
 use crate::lang::observe;
@@ -58,10 +58,10 @@ struct Policy {
 impl Extractor<'_, '_> {
     /// The hook: one call per node in pass 2.
     pub(super) fn retry_node(&mut self, node: Node<'_>, ctx: &Ctx) {
-        match node.kind_name() {
-            "decorated_definition" => self.retry_decorators(node, ctx),
-            "assignment" => self.retry_client_binding(node),
-            "for_statement" | "while_statement" => self.retry_loop(node, ctx),
+        match node.tag() {
+            Tag::DecoratedDefinition => self.retry_decorators(node, ctx),
+            Tag::Assignment => self.retry_client_binding(node),
+            Tag::ForStatement | Tag::WhileStatement => self.retry_loop(node, ctx),
             _ => {}
         }
     }
