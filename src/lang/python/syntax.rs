@@ -63,8 +63,9 @@ pub(super) struct SyntaxTree {
 
 impl SyntaxTree {
     pub(super) fn new(tree: &tree_sitter::Tree) -> SyntaxTree {
-        // Python has about one node for every five bytes.
+        // Python has about one node for every five bytes: room for a few more.
         let mut entries: Vec<Entry> = Vec::with_capacity(tree.root_node().end_byte() / 4 + 1);
+        let has_fields: &[bool] = &HAS_FIELDS;
         let mut cursor = tree.walk();
         entries.push(entry(&cursor, false, NONE));
         // The entry the cursor is on.
@@ -72,13 +73,13 @@ impl SyntaxTree {
         'walk: loop {
             if cursor.goto_first_child() {
                 let parent = current;
-                current = push_child(&mut entries, &cursor, parent);
+                current = push_child(&mut entries, &cursor, has_fields, parent);
                 continue;
             }
             loop {
                 let parent = entries[current].parent;
                 if cursor.goto_next_sibling() {
-                    let sibling = push_child(&mut entries, &cursor, parent as usize);
+                    let sibling = push_child(&mut entries, &cursor, has_fields, parent as usize);
                     entries[current].next_sibling = sibling as u32;
                     current = sibling;
                     continue 'walk;
@@ -104,11 +105,12 @@ fn entry(cursor: &tree_sitter::TreeCursor<'_>, may_have_field: bool, parent: u32
     let node = cursor.node();
     let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     // The grammar has a few dozen fields; `Fields` reads none past a byte.
-    let field = match may_have_field {
-        true => cursor
+    let field = if may_have_field {
+        cursor
             .field_id()
-            .map_or(0, |f| u8::try_from(f.get()).unwrap_or(0)),
-        false => 0,
+            .map_or(0, |f| u8::try_from(f.get()).unwrap_or(0))
+    } else {
+        0
     };
     Entry {
         kind: node.kind_id(),
@@ -121,17 +123,19 @@ fn entry(cursor: &tree_sitter::TreeCursor<'_>, may_have_field: bool, parent: u32
     }
 }
 
+/// Appends the node under the cursor, a child of `parent`; `has_fields` is `HAS_FIELDS`.
 fn push_child(
     entries: &mut Vec<Entry>,
     cursor: &tree_sitter::TreeCursor<'_>,
+    has_fields: &[bool],
     parent: usize,
 ) -> usize {
     let index = entries.len();
-    let has_fields = HAS_FIELDS
+    let may_have_field = has_fields
         .get(usize::from(entries[parent].kind))
         .copied()
         .unwrap_or(false);
-    entries.push(entry(cursor, has_fields, parent as u32));
+    entries.push(entry(cursor, may_have_field, parent as u32));
     index
 }
 
