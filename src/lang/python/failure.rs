@@ -112,11 +112,11 @@ impl Extractor<'_, '_> {
     /// A call: a call of this file's function, or a request through a client.
     pub(super) fn failure_call_site(&mut self, node: Node<'_>, call: &CallParts<'_>) {
         if let Some(name) = call.function.and_then(|f| self.local_callee(f)) {
-            let line = self.span(node).line;
+            let line = self.line(node);
             self.failure.local_calls.push((name, line));
         }
         if let Some(callee) = call.function.and_then(|f| self.client_request(f)) {
-            let line = self.span(node).line;
+            let line = self.line(node);
             self.failure.client_calls.push((line, callee));
         }
     }
@@ -126,11 +126,9 @@ impl Extractor<'_, '_> {
         match node.tag() {
             Tag::FunctionDefinition => {
                 if let Some(name) = node.child_by_field_id(F.name) {
-                    let span = self.span(node);
+                    let lines = (self.line(node), self.index.line_of(node.end_byte()));
                     let name = self.text(name).to_string();
-                    self.failure
-                        .functions
-                        .push((name, span.line, span.end_line));
+                    self.failure.functions.push((name, lines.0, lines.1));
                 }
             }
             Tag::WithStatement => {
@@ -141,7 +139,7 @@ impl Extractor<'_, '_> {
                     .iter()
                     .any(|w| header.contains(w))
                 {
-                    let line = self.span(node).line;
+                    let line = self.line(node);
                     self.failure.limiter_lines.push(line);
                 }
             }
@@ -207,7 +205,7 @@ impl Extractor<'_, '_> {
                 .api(Lang::Python, callee, Role::Limiter)
                 .is_some()
             {
-                let line = self.span(node).line;
+                let line = self.line(node);
                 self.failure.limiter_lines.push(line);
             }
             if self.catalog.is_bulkhead_call(Lang::Python, callee) {
@@ -216,7 +214,7 @@ impl Extractor<'_, '_> {
             }
         }
         if method == Some("acquire") {
-            let line = self.span(node).line;
+            let line = self.line(node);
             self.failure.limiter_lines.push(line);
         }
         let join = callee.and_then(|c| self.catalog.api(Lang::Python, c, Role::Join));

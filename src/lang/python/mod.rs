@@ -386,6 +386,11 @@ impl<'a, 'f> Extractor<'a, 'f> {
         self.src.get(node.byte_range()).unwrap_or("")
     }
 
+    /// The line a node starts on: `span(..).line` without the columns and the end.
+    fn line(&self, node: Node<'_>) -> u32 {
+        self.index.line_of(node.start_byte())
+    }
+
     fn span(&self, node: Node<'_>) -> Span {
         let (line, col) = self.index.line_col(node.start_byte());
         let (end_line, end_col) = self.index.line_col(node.end_byte());

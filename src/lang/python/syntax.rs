@@ -61,10 +61,25 @@ pub(super) struct SyntaxTree {
     entries: Vec<Entry>,
 }
 
+thread_local! {
+    /// The array of the thread's last tree, kept for its next: a file's array is as large as
+    /// the file, and allocating it anew for each file costs more than filling it.
+    static SPARE: std::cell::Cell<Vec<Entry>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+impl Drop for SyntaxTree {
+    fn drop(&mut self) {
+        let mut entries = std::mem::take(&mut self.entries);
+        entries.clear();
+        SPARE.set(entries);
+    }
+}
+
 impl SyntaxTree {
     pub(super) fn new(tree: &tree_sitter::Tree) -> SyntaxTree {
+        let mut entries = SPARE.take();
         // Python has about one node for every five bytes: room for a few more.
-        let mut entries: Vec<Entry> = Vec::with_capacity(tree.root_node().end_byte() / 4 + 1);
+        entries.reserve(tree.root_node().end_byte() / 4 + 1);
         let has_fields: &[bool] = &HAS_FIELDS;
         let mut cursor = tree.walk();
         entries.push(entry(&cursor, false, NONE));
