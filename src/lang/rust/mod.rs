@@ -1654,11 +1654,24 @@ fn is_test_attr(attrs: &[syn::Attribute]) -> bool {
             return true;
         }
         if path.is_ident("cfg") {
-            return a
-                .parse_args::<syn::Meta>()
-                .is_ok_and(|m| cfg_implies_test(&m));
+            // Most `cfg`s name features and platforms: only one that says `test` is parsed.
+            let syn::Meta::List(list) = &a.meta else {
+                return false;
+            };
+            return says_test(list.tokens.clone())
+                && a.parse_args::<syn::Meta>()
+                    .is_ok_and(|m| cfg_implies_test(&m));
         }
         false
+    })
+}
+
+/// Whether the tokens hold the identifier `test`, at any depth.
+fn says_test(tokens: proc_macro2::TokenStream) -> bool {
+    tokens.into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) => ident == "test",
+        proc_macro2::TokenTree::Group(group) => says_test(group.stream()),
+        _ => false,
     })
 }
 
