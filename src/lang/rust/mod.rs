@@ -490,6 +490,8 @@ const VALUE_MACROS: &[&str] = &[
     "info",
     "warn",
     "error",
+    // A macro's definition: its rules are patterns, not calls.
+    "macro_rules",
 ];
 
 /// Macro tokens parsed as expressions, once per file: both passes and the fan-out check read
