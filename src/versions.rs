@@ -188,18 +188,26 @@ fn read_pins(path: &Path, text: &str, pins: &mut PinList) {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     match name {
         "Cargo.lock" | "uv.lock" | "poetry.lock" => {
-            let Ok(doc) = text.parse::<toml::Table>() else {
+            // Read into the two fields wanted: a lock file is mostly dependency lists and
+            // checksums, which are then skipped rather than built.
+            #[derive(serde::Deserialize)]
+            struct Lock {
+                #[serde(default)]
+                package: Vec<LockedPackage>,
+            }
+            #[derive(serde::Deserialize)]
+            struct LockedPackage {
+                name: Option<toml::Value>,
+                version: Option<toml::Value>,
+            }
+            let Ok(lock) = toml::from_str::<Lock>(text) else {
                 return;
             };
-            for pkg in doc
-                .get("package")
-                .and_then(|p| p.as_array())
-                .into_iter()
-                .flatten()
-            {
-                let name = pkg.get("name").and_then(|n| n.as_str());
+            for pkg in &lock.package {
+                let name = pkg.name.as_ref().and_then(|n| n.as_str());
                 let version = pkg
-                    .get("version")
+                    .version
+                    .as_ref()
                     .and_then(|v| v.as_str())
                     .and_then(Version::parse);
                 if let (Some(n), Some(v)) = (name, version) {
