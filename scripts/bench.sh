@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # resilint next to its peers on the pinned corpus from ../shared/bench, in one run: every tool
 # runs in turn (alternating, RUNS rounds), and each step prints its median wall time, peak RSS
-# and its ratio to resilint's time on the same half.
+# and its ratio to resilint's time on the same half (the median of the rounds' ratios).
 #
 #   bash scripts/bench.sh            # after ../shared/bench/corpus.sh and anchors.sh
 #   env: RUNS=5 (rounds), RESILINT=target/release/resilint, BENCH_DIR=<corpus cache>
@@ -68,12 +68,18 @@ steps = [s.split("|")[:2] for s in sys.argv[2:]]
 base = {}
 for i, (name, half) in enumerate(steps):
     if name == "resilint (all rules)":
-        base[half] = statistics.median(w for w, _ in times[i])
+        base[half] = i
 print("| half | step | median wall s | peak RSS MB | × resilint |")
 print("|---|---|---:|---:|---:|")
 for i, (name, half) in enumerate(steps):
     wall = statistics.median(w for w, _ in times[i])
     rss = max(r for _, r in times[i]) / 1024
-    ratio = wall / base[half] if base.get(half) else float("nan")
+    # The ratio of each round's times, then their median: a round's steps run close together,
+    # under the same load, while the load drifts between rounds.
+    if half in base:
+        rounds = zip(times[i], times[base[half]])
+        ratio = statistics.median(w / b for (w, _), (b, _) in rounds)
+    else:
+        ratio = float("nan")
     print(f"| {half} | {name} | {wall:.2f} | {rss:.0f} | {ratio:.2f} |")
 PY
