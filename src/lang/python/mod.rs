@@ -266,21 +266,16 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
     facts
 }
 
-/// Calls `visit` on each named child in order: punctuation and keywords hold no facts, and
-/// are most of a tree's leaves.
-fn for_each_named_child<'t>(node: Node<'t>, visit: impl FnMut(Node<'t>)) {
-    node.named_children().for_each(visit);
-}
-
-/// The children the two walks visit: named ones with children of their own. Leaves (names,
-/// numbers) hold no facts by themselves; past the depth limit they are still visited, so that
-/// the walk notices it.
+/// The children the two walks visit: named ones (punctuation and keywords hold no facts, and
+/// are most of a tree's leaves) with children of their own. Leaves (names, numbers) hold no
+/// facts by themselves; past the depth limit they are still visited, so that the walk notices
+/// it.
 fn for_each_walked_child<'t>(node: Node<'t>, child_depth: usize, mut visit: impl FnMut(Node<'t>)) {
-    for_each_named_child(node, |child| {
+    for child in node.named_children() {
         if child_depth > MAX_DEPTH || child.has_children() {
             visit(child);
         }
-    });
+    }
 }
 
 fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
@@ -862,8 +857,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
 
     // ------------------------------------------------------------------ pass 2: facts
 
-    /// Visits a node, telling it what its parent was: asking tree-sitter for a parent walks
-    /// down from the root.
+    /// Visits a node, telling it what the walk knows of its parent: whether it is an operand
+    /// of arithmetic is carried down through parentheses.
     fn emit(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
         let tag = node.tag();
         let at = self.children_of;

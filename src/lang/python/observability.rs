@@ -311,12 +311,9 @@ impl Extractor<'_, '_> {
     /// `app.add_middleware(CorrelationIdMiddleware)`, `Middleware(PrometheusMiddleware)`: a
     /// catalogued class handed over to be instantiated by a framework.
     fn obs_class_arguments(&mut self, args: Node<'_>, ctx: &Ctx) {
-        let mut handed: Vec<Node> = Vec::new();
-        super::for_each_named_child(args, |a| {
-            if matches!(a.kind_name(), "identifier" | "attribute") {
-                handed.push(a);
-            }
-        });
+        let handed = args
+            .named_children()
+            .filter(|a| matches!(a.kind_name(), "identifier" | "attribute"));
         for arg in handed {
             let Some(q) = self.qualname_raw(arg) else {
                 continue;

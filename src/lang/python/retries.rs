@@ -155,8 +155,7 @@ impl Extractor<'_, '_> {
             && function
                 .child_by_field_id(F.attribute)
                 .is_some_and(|a| self.text(a) == "mount");
-        // Decorators are read with the function they decorate. (A node's parent is found by
-        // walking down from the root: asked only of the few calls that matter.)
+        // Decorators are read with the function they decorate.
         if (policy.is_none() && !mounts)
             || node.parent().is_some_and(|p| p.kind_name() == "decorator")
         {
