@@ -235,7 +235,6 @@ pub fn extract(text: &str, catalog: &Catalog, file_is_test: bool) -> FileFacts {
         failure: failure::State::default(),
         shutdown: shutdown::State::default(),
         obs: observability::ObsState::default(),
-        children_of: Parent::default(),
     };
     x.collect(root, 0, false);
     x.deadline_fns = x
@@ -295,15 +294,6 @@ fn first_error(root: tree_sitter::Node<'_>) -> Option<tree_sitter::Node<'_>> {
         }
     }
     None
-}
-
-/// What the emit walk knows of the parent of the node it visits.
-#[derive(Default, Clone, Copy)]
-struct Parent {
-    /// An operand of arithmetic or a comparison, through parentheses.
-    arithmetic: bool,
-    /// The definition of a `decorated_definition`.
-    decorated: bool,
 }
 
 /// A call's callee and arguments, and the callee's qualified name through imports.
@@ -371,8 +361,6 @@ struct Extractor<'a, 'f> {
     failure: failure::State,
     shutdown: shutdown::State,
     obs: observability::ObsState,
-    /// What the children of the node being emitted know of it.
-    children_of: Parent,
 }
 
 impl<'a, 'f> Extractor<'a, 'f> {
@@ -857,24 +845,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
 
     // ------------------------------------------------------------------ pass 2: facts
 
-    /// Visits a node, telling it what the walk knows of its parent: whether it is an operand
-    /// of arithmetic is carried down through parentheses.
     fn emit(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
-        let tag = node.tag();
-        let at = self.children_of;
-        self.children_of = Parent {
-            arithmetic: match tag {
-                Tag::BinaryOperator | Tag::ComparisonOperator => true,
-                Tag::ParenthesizedExpression => at.arithmetic,
-                _ => false,
-            },
-            decorated: tag == Tag::DecoratedDefinition,
-        };
-        self.emit_node(node, depth, ctx, &at);
-        self.children_of = at;
-    }
-
-    fn emit_node(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx, parent: &Parent) {
         if depth > MAX_DEPTH {
             self.too_deep = true;
             return;
@@ -882,7 +853,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
         self.retry_node(node, ctx);
         self.failure_node(node, ctx);
         match node.tag() {
-            Tag::FunctionDefinition => return self.emit_function(node, depth, ctx, parent),
+            Tag::FunctionDefinition => return self.emit_function(node, depth, ctx),
             Tag::ClassDefinition => return self.emit_class(node, depth, ctx),
             Tag::Assignment => {
                 if let (Some(left), Some(right)) = (
@@ -909,10 +880,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             }
             Tag::WithStatement => return self.emit_with(node, depth, ctx),
             Tag::Call => return self.emit_call(node, depth, ctx),
-            // Only the outermost arithmetic or comparison decides.
-            Tag::BinaryOperator | Tag::ComparisonOperator if !parent.arithmetic => {
-                self.clock_reads(node, ctx)
-            }
+            Tag::BinaryOperator | Tag::ComparisonOperator => self.clock_reads(node, ctx),
             Tag::String => {
                 self.obs_string(node, ctx);
                 if !self.may_interpolate(node) {
@@ -929,8 +897,8 @@ impl<'a, 'f> Extractor<'a, 'f> {
         for_each_walked_child(node, depth + 1, |child| self.emit(child, depth + 1, ctx));
     }
 
-    fn emit_function(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx, parent: &Parent) {
-        self.service_function(node, parent.decorated, ctx);
+    fn emit_function(&mut self, node: Node<'_>, depth: usize, ctx: &Ctx) {
+        self.service_function(node, ctx);
         let name = node
             .child_by_field_id(F.name)
             .map(|n| self.text(n))
@@ -1273,6 +1241,15 @@ impl<'a, 'f> Extractor<'a, 'f> {
 
     /// A wall-clock read inside arithmetic or a comparison that computes or checks a deadline.
     fn clock_reads(&mut self, node: Node<'_>, ctx: &Ctx) {
+        // Only the outermost arithmetic or comparison decides.
+        let mut parent = node.parent();
+        while let Some(p) = parent.filter(|p| p.tag() == Tag::ParenthesizedExpression) {
+            parent = p.parent();
+        }
+        if parent.is_some_and(|p| matches!(p.tag(), Tag::BinaryOperator | Tag::ComparisonOperator))
+        {
+            return;
+        }
         let comparison = node.kind_name() == "comparison_operator";
         let mut reads = Vec::new();
         self.find_clock_calls(node, 0, &mut reads);

@@ -4,7 +4,7 @@
 
 use super::syntax::Node;
 
-use super::{literal, Ctx, Extractor, Kind, F};
+use super::{literal, Ctx, Extractor, Kind, Tag, F};
 use crate::facts::service::{
     AppFact, DependencyFact, HandlerFact, MountFact, RouteFact, ServerStart,
 };
@@ -264,28 +264,25 @@ impl Extractor<'_, '_> {
 
     /// Called for every function definition: a function that may serve a health route (named
     /// for one, or routed to a health path by its decorators) is summarized.
-    pub(super) fn service_function(&mut self, def: Node<'_>, decorated: bool, ctx: &Ctx) {
+    pub(super) fn service_function(&mut self, def: Node<'_>, ctx: &Ctx) {
         let Some(name) = def.child_by_field_id(F.name).map(|n| self.text(n)) else {
             return;
         };
         let services = &self.catalog.services;
         // A decorated definition's parent holds its decorators.
-        let routed_to_health = decorated
-            && def
-                .parent()
-                .filter(|p| p.kind_name() == "decorated_definition")
-                .is_some_and(|d| {
-                    let decorators: Vec<Node> = d
-                        .named_children()
-                        .filter(|c| c.kind_name() == "decorator")
-                        .collect();
-                    decorators.into_iter().any(|dec| {
+        let routed_to_health = def
+            .parent()
+            .filter(|p| p.tag() == Tag::DecoratedDefinition)
+            .is_some_and(|d| {
+                d.named_children()
+                    .filter(|c| c.kind_name() == "decorator")
+                    .any(|dec| {
                         dec.named_child(0)
                             .filter(|c| c.kind_name() == "call")
                             .and_then(|c| self.string_arg(c, 0))
                             .is_some_and(|p| services.path_role(&p).is_some())
                     })
-                });
+            });
         if !routed_to_health && services.handler_role(name).is_none() {
             return;
         }
