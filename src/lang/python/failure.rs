@@ -337,8 +337,7 @@ impl Extractor<'_, '_> {
 
     /// `gather(*(f(x) for x in xs))`, `gather(*[f(x) for x in xs])`, `gather(*map(f, xs))`.
     fn splats_items(&self, args: Node<'_>) -> bool {
-        let children: Vec<Node> = super::named_children(args);
-        children.into_iter().any(|arg| {
+        args.named_children().any(|arg| {
             if arg.kind_name() != "list_splat" {
                 return false;
             }
@@ -433,9 +432,9 @@ impl Extractor<'_, '_> {
             else {
                 continue;
             };
-            let position = super::named_children(target)
-                .iter()
-                .position(|t| t.kind_name() == "identifier" && self.text(*t) == wanted);
+            let position = target
+                .named_children()
+                .position(|t| t.kind_name() == "identifier" && self.text(t) == wanted);
             if let Some(position) = position {
                 // Bound twice: cannot tell which one is iterated.
                 if found.is_some() {
@@ -453,15 +452,13 @@ impl Extractor<'_, '_> {
         let rows = self
             .assigned_in_function(table)
             .filter(|t| t.kind_name() == "dictionary")?;
-        super::named_children(rows)
-            .into_iter()
+        rows.named_children()
             .filter(|pair| pair.kind_name() != "comment")
             .map(|pair| {
                 let row = pair
                     .child_by_field_id(F.value)
                     .filter(|v| v.kind_name() == "tuple")?;
-                super::named_children(row)
-                    .into_iter()
+                row.named_children()
                     .filter(|c| c.kind_name() != "comment")
                     .nth(position)
             })
@@ -528,7 +525,7 @@ impl Extractor<'_, '_> {
         if self.is_best_effort_cleanup(clause) {
             return;
         }
-        let children: Vec<Node> = super::named_children(clause);
+        let children: Vec<Node> = clause.named_children().collect();
         let Some(body) = children.iter().find(|c| c.kind_name() == "block") else {
             return;
         };
@@ -643,10 +640,7 @@ impl Extractor<'_, '_> {
     fn is_broad(&self, node: Node<'_>) -> bool {
         match node.kind_name() {
             "identifier" => matches!(self.text(node), "Exception" | "BaseException"),
-            "tuple" | "parenthesized_expression" => {
-                let items: Vec<Node> = super::named_children(node);
-                items.into_iter().any(|i| self.is_broad(i))
-            }
+            "tuple" | "parenthesized_expression" => node.named_children().any(|i| self.is_broad(i)),
             _ => false,
         }
     }
@@ -860,8 +854,8 @@ fn function_assignments(node: Node<'_>) -> Option<Vec<Node<'_>>> {
         cur = n.parent();
     }
     let body = function?.child_by_field_id(F.body)?;
-    let assignments = super::named_children(body)
-        .into_iter()
+    let assignments = body
+        .named_children()
         .filter(|statement| statement.kind_name() == "expression_statement")
         .filter_map(|statement| statement.named_child(0))
         .filter(|a| a.kind_name() == "assignment")

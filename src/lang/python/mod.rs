@@ -277,10 +277,6 @@ fn for_each_walked_child<'t>(node: Node<'t>, child_depth: usize, mut visit: impl
     }
 }
 
-fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
-    node.named_children().collect()
-}
-
 fn first_error(root: tree_sitter::Node<'_>) -> Option<tree_sitter::Node<'_>> {
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
@@ -556,7 +552,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
 
     /// `with asyncio.timeout(5):`, `async with anyio.fail_after(5) as scope:`.
     fn with_sets_deadline(&self, clause: Node<'_>) -> bool {
-        let items: Vec<Node> = named_children(clause);
+        let items: Vec<Node> = clause.named_children().collect();
         items.into_iter().any(|item| {
             let value = item.child_by_field_id(F.value);
             let expr = match value {
@@ -965,7 +961,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             return;
         };
         // `self.x = ...` is usually set in `__init__`; visit it first so other methods see it.
-        let members: Vec<Node> = named_children(body);
+        let members: Vec<Node> = body.named_children().collect();
         let is_init = |n: &Node| {
             let def = if n.kind_name() == "decorated_definition" {
                 n.child_by_field_id(F.definition)
@@ -1114,7 +1110,7 @@ impl<'a, 'f> Extractor<'a, 'f> {
             .filter(|v| v.kind_name() == "dictionary")
             .collect();
         for db in databases {
-            let pairs: Vec<Node> = named_children(db);
+            let pairs: Vec<Node> = db.named_children().collect();
             // `{**dj_database_url.config(), "ENGINE": ..}` may bring its own OPTIONS.
             if pairs.iter().any(|p| p.kind_name() == "dictionary_splat") {
                 continue;

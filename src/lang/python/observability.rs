@@ -402,7 +402,7 @@ impl Extractor<'_, '_> {
         let mut values = Vec::new();
         let mut exc_info = false;
         if let Some(args) = args {
-            let children: Vec<Node> = super::named_children(args);
+            let children: Vec<Node> = args.named_children().collect();
             for (i, arg) in children.iter().enumerate() {
                 if arg.kind_name() == "keyword_argument" {
                     let name = arg
@@ -707,7 +707,7 @@ fn mentions(x: &Extractor<'_, '_>, node: Node<'_>, name: &str, depth: usize) -> 
     if node.kind_name() == "identifier" {
         return x.text(node) == name;
     }
-    let children: Vec<Node> = super::named_children(node);
+    let children: Vec<Node> = node.named_children().collect();
     children
         .into_iter()
         .any(|c| mentions(x, c, name, depth + 1))
@@ -723,7 +723,7 @@ fn raises(node: Node<'_>, depth: usize) -> bool {
         "function_definition" | "lambda" | "class_definition" => return false,
         _ => {}
     }
-    let children: Vec<Node> = super::named_children(node);
+    let children: Vec<Node> = node.named_children().collect();
     children.into_iter().any(|c| raises(c, depth + 1))
 }
 

@@ -572,7 +572,7 @@ impl Extractor<'_, '_> {
         let mut bad = Vec::new();
         match list.kind_name() {
             "list" | "tuple" | "set" => {
-                let items: Vec<Node> = super::named_children(list);
+                let items: Vec<Node> = list.named_children().collect();
                 for item in items {
                     if let Some(Value::Number { value }) = super::literal(self, item, 0) {
                         let code = value as i64;
@@ -700,7 +700,7 @@ impl Extractor<'_, '_> {
                     "retry_any" => {
                         let mut all = Covers::default();
                         if let Some(a) = args {
-                            let parts: Vec<Node> = super::named_children(a);
+                            let parts: Vec<Node> = a.named_children().collect();
                             for part in parts {
                                 let c = self.tenacity_condition(part, depth + 1);
                                 all.names.extend(c.names);
@@ -890,7 +890,7 @@ impl Extractor<'_, '_> {
             let what = format!("`{header} {}:` retry loop", self.text(cond));
             (if always { Some(false) } else { None }, what, counted)
         };
-        let statements: Vec<Node> = super::named_children(body);
+        let statements: Vec<Node> = body.named_children().collect();
         let Some(try_stmt) = statements.iter().copied().find(|s| self.is_retry_try(*s)) else {
             return;
         };
@@ -1398,7 +1398,7 @@ fn find<'t>(
     if pred(node) {
         return Some(node);
     }
-    let children: Vec<Node<'t>> = super::named_children(node);
+    let children: Vec<Node<'t>> = node.named_children().collect();
     for child in children {
         if matches!(
             child.kind_name(),

@@ -339,7 +339,7 @@ impl Extractor<'_, '_> {
             }
             "identifier" if is_error_status_name(self.text(node)) => out.can_fail = true,
             "try_statement" => {
-                let children: Vec<Node> = super::named_children(node);
+                let children: Vec<Node> = node.named_children().collect();
                 let catches = children.iter().any(|c| c.kind_name() == "except_clause");
                 for child in children {
                     let inner = if child.kind_name() == "block" {
@@ -354,7 +354,7 @@ impl Extractor<'_, '_> {
             "call" => self.summarize_call(node, guarded, ctx, out),
             _ => {}
         }
-        let children: Vec<Node> = super::named_children(node);
+        let children: Vec<Node> = node.named_children().collect();
         for child in children {
             self.summarize(child, depth + 1, guarded, ctx, out);
         }

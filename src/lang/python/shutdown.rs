@@ -231,7 +231,7 @@ impl Extractor<'_, '_> {
         let Some(args) = call.child_by_field_id(F.arguments) else {
             return Vec::new();
         };
-        super::named_children(args)
+        args.named_children().collect()
     }
 
     /// The call's arguments, keyword values and the items of list and tuple arguments: where
